@@ -1,0 +1,44 @@
+import type { Root } from "protobufjs";
+
+/** The four RPC kinds, from the `stream` keywords of a method's request and response. */
+export type MethodKind = "unary" | "server_streaming" | "client_streaming" | "bidi_streaming";
+
+/** Turns a value into message bytes and back; `deserialize` throws on bytes that are not a message. */
+export interface Serializer<In, Out = In> {
+  serialize(value: In): Uint8Array;
+  deserialize(bytes: Uint8Array): Out;
+}
+
+/**
+ * One RPC method. `Req`/`Res` are what a sender passes in (fields optional), `ReqOut`/`ResOut`
+ * what a receiver gets (every field present): a client sends Req and gets ResOut, a handler
+ * gets ReqOut and returns Res.
+ */
+export interface MethodDefinition<Req = unknown, Res = unknown, ReqOut = Req, ResOut = Res> {
+  /** The method's name in the .proto file: "SayHello". */
+  readonly name: string;
+  /** The name on clients and implementations: "sayHello". */
+  readonly localName: string;
+  /** The HTTP/2 :path: "/helloworld.Greeter/SayHello". */
+  readonly path: string;
+  readonly kind: MethodKind;
+  readonly requestSerializer: Serializer<Req, ReqOut>;
+  readonly responseSerializer: Serializer<Res, ResOut>;
+  /** Fully qualified message type names, for reflection and error messages. */
+  readonly requestType: string;
+  readonly responseType: string;
+}
+
+/** Any method, whatever its message types (Serializer uses method syntax, so every definition fits). */
+export type AnyMethodDefinition = MethodDefinition<unknown, unknown, unknown, unknown>;
+
+/** A service: its fully qualified name and its methods by local (lowerCamel) name. */
+export interface ServiceDefinition<
+  Methods extends Record<string, AnyMethodDefinition> = Record<string, AnyMethodDefinition>,
+> {
+  /** "helloworld.Greeter" */
+  readonly typeName: string;
+  readonly methods: Methods;
+  /** The protobufjs root the service was loaded from; server reflection reads descriptors from it. */
+  readonly root?: Root;
+}
