@@ -12,16 +12,22 @@ export interface Serializer<In, Out = In> {
 /**
  * One RPC method. `Req`/`Res` are what a sender passes in (fields optional), `ReqOut`/`ResOut`
  * what a receiver gets (every field present): a client sends Req and gets ResOut, a handler
- * gets ReqOut and returns Res.
+ * gets ReqOut and returns Res. `Kind` lets typed stubs map each method to its handler and client shape.
  */
-export interface MethodDefinition<Req = unknown, Res = unknown, ReqOut = Req, ResOut = Res> {
+export interface MethodDefinition<
+  Req = unknown,
+  Res = unknown,
+  ReqOut = Req,
+  ResOut = Res,
+  Kind extends MethodKind = MethodKind,
+> {
   /** The method's name in the .proto file: "SayHello". */
   readonly name: string;
   /** The name on clients and implementations: "sayHello". */
   readonly localName: string;
   /** The HTTP/2 :path: "/helloworld.Greeter/SayHello". */
   readonly path: string;
-  readonly kind: MethodKind;
+  readonly kind: Kind;
   readonly requestSerializer: Serializer<Req, ReqOut>;
   readonly responseSerializer: Serializer<Res, ResOut>;
   /** Fully qualified message type names, for reflection and error messages. */

@@ -20,3 +20,39 @@ export {
   type ChannelCredentials,
 } from "./transport/tls.js";
 export { VERSION } from "./version.js";
+
+// Server (STYLE.md §4-§7). createServer is exported from ./server/server.js once it exists.
+export type { ServerCallContext } from "./server/call-context.js";
+export type {
+  UnaryHandler,
+  ServerStreamingHandler,
+  ClientStreamingHandler,
+  BidiStreamingHandler,
+  HandlerFor,
+  AnyHandler,
+  ServiceImpl,
+} from "./server/service-impl.js";
+export type { IncomingCall, ServerInvoke, ServerInterceptor } from "./server/server-interceptor.js";
+export type { Server, ServerOptions, ServerKeepaliveOptions, ListenOptions, CloseOptions } from "./server/server-options.js";
+
+// Client. createClient and createChannel are exported from ./client/*.js once they exist.
+export type { CallOptions, WriteOptions } from "./client/call-options.js";
+export type { CallCredentials, CallCredentialsContext } from "./client/call-credentials.js";
+export type {
+  CallMetadata,
+  RequestWriter,
+  ServerStreamingCall,
+  ClientStreamingCall,
+  BidiStreamingCall,
+} from "./client/calls.js";
+export type { OutgoingCall, IncomingResponse, ClientInvoke, ClientInterceptor } from "./client/client-interceptor.js";
+export type {
+  RequestSource,
+  UnaryMethod,
+  ServerStreamingMethod,
+  ClientStreamingMethod,
+  BidiStreamingMethod,
+  ClientMethodFor,
+  ServiceClient,
+} from "./client/service-client.js";
+export type { BackoffOptions, ChannelOptions, Channel, ClientOptions } from "./client/client-options.js";

@@ -1,0 +1,20 @@
+import type { Metadata } from "../metadata.js";
+
+/** What call credentials are told about the call they are asked to authorize. */
+export interface CallCredentialsContext {
+  /** "https://host:port/pkg.Service", as grpc-go builds the audience for per-RPC credentials. */
+  readonly serviceUrl: string;
+  /** "SayHello" */
+  readonly methodName: string;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Per-RPC credentials (grpc-go's credentials.PerRPCCredentials): metadata added to every call.
+ * When `requireTransportSecurity` is true they are never sent over an insecure channel: the call
+ * fails with UNAUTHENTICATED before anything is sent.
+ */
+export interface CallCredentials {
+  getRequestMetadata(context: CallCredentialsContext): Promise<Metadata> | Metadata;
+  readonly requireTransportSecurity: boolean;
+}

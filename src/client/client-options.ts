@@ -1,0 +1,57 @@
+import type { ChannelCredentials } from "../transport/tls.js";
+import type { CallCredentials } from "./call-credentials.js";
+import type { CallOptions } from "./call-options.js";
+import type { ClientInterceptor } from "./client-interceptor.js";
+
+/** gRPC connection backoff (doc/connection-backoff.md); every field has the spec's default. */
+export interface BackoffOptions {
+  /** Default 1000. */
+  readonly initialMs?: number;
+  /** Default 1.6. */
+  readonly multiplier?: number;
+  /** Default 0.2: each delay is randomized by ±20%. */
+  readonly jitter?: number;
+  /** Default 120000. */
+  readonly maxMs?: number;
+  /** Default 20000: the least time a connection attempt is given. */
+  readonly minConnectTimeoutMs?: number;
+}
+
+/** Options of a channel: one HTTP/2 connection to a target, shared by the clients that use it. */
+export interface ChannelOptions {
+  /** Default insecure(). */
+  readonly credentials?: ChannelCredentials;
+  readonly backoff?: BackoffOptions;
+  /** PING the server after this long without activity; off when undefined. */
+  readonly keepaliveTimeMs?: number;
+  /** Fail the connection (calls get UNAVAILABLE) if a PING is unanswered this long (default 20000). */
+  readonly keepaliveTimeoutMs?: number;
+  /** Send keepalive PINGs even with no calls in flight (default false). */
+  readonly keepalivePermitWithoutCalls?: boolean;
+  /** Close the connection after this long with no calls (default 30 min); the next call reconnects. */
+  readonly idleTimeoutMs?: number;
+  /** Largest response message accepted (default 4 MiB). */
+  readonly maxReceiveMessageBytes?: number;
+  /** Largest request message sent (default 2^31-1). */
+  readonly maxSendMessageBytes?: number;
+}
+
+/** A connection to one target ("host:port", "[::1]:port", "dns:host:port", "unix:/path"), shared by clients. */
+export interface Channel {
+  readonly target: string;
+  /** Ends every call (CANCELLED... or UNAVAILABLE) and the connection; no timer keeps the process alive afterwards. */
+  close(): void;
+}
+
+/** Options of createClient: a channel (or what to make one from) plus per-client defaults. */
+export type ClientOptions = (
+  | (ChannelOptions & { readonly address: string; readonly channel?: undefined })
+  | { readonly channel: Channel; readonly address?: undefined }
+) & {
+  /** Interceptors around every call; the first is outermost. */
+  readonly interceptors?: readonly ClientInterceptor[];
+  /** Per-RPC credentials for every call of this client. */
+  readonly callCredentials?: CallCredentials;
+  /** Defaults merged under each call's options. */
+  readonly defaultCallOptions?: CallOptions;
+};
