@@ -93,7 +93,8 @@ function methodDefinition(typeName: string, method: Method): AnyMethodDefinition
   return definition;
 }
 
-function methodKind(requestStream: boolean, responseStream: boolean): MethodKind {
+/** The RPC kind the `stream` keywords of a method's request and response give. */
+export function methodKind(requestStream: boolean, responseStream: boolean): MethodKind {
   if (requestStream) return responseStream ? "bidi_streaming" : "client_streaming";
   return responseStream ? "server_streaming" : "unary";
 }

@@ -59,20 +59,27 @@ export function channelTls(options: Omit<ChannelTlsCredentials, "kind"> = {}): C
 
 const ALPN_H2 = ["h2"];
 
+/** PEM in the form node:tls option types take (they want Buffer, not any Uint8Array). */
+export type TlsPem = string | Buffer;
+
+function toTlsPem(pem: Pem): TlsPem {
+  return typeof pem === "string" || Buffer.isBuffer(pem) ? pem : Buffer.from(pem.buffer, pem.byteOffset, pem.byteLength);
+}
+
 /** node:http2 createSecureServer options for server TLS credentials (ALPN "h2" only: gRPC needs HTTP/2). */
 export function secureServerOptions(credentials: ServerTlsCredentials): {
-  cert: Pem;
-  key: Pem;
-  ca?: Pem;
+  cert: TlsPem;
+  key: TlsPem;
+  ca?: TlsPem;
   requestCert: boolean;
   rejectUnauthorized: boolean;
   ALPNProtocols: string[];
 } {
   const hasClientCa = credentials.clientCa !== undefined;
   return {
-    cert: credentials.cert,
-    key: credentials.key,
-    ...(hasClientCa ? { ca: credentials.clientCa as Pem } : {}),
+    cert: toTlsPem(credentials.cert),
+    key: toTlsPem(credentials.key),
+    ...(hasClientCa ? { ca: toTlsPem(credentials.clientCa as Pem) } : {}),
     requestCert: hasClientCa,
     rejectUnauthorized: credentials.requireClientCertificate === true,
     ALPNProtocols: ALPN_H2,
@@ -81,16 +88,16 @@ export function secureServerOptions(credentials: ServerTlsCredentials): {
 
 /** node:http2 connect options for channel TLS credentials. */
 export function secureConnectOptions(credentials: ChannelTlsCredentials, host: string): {
-  ca?: Pem;
-  cert?: Pem;
-  key?: Pem;
+  ca?: TlsPem;
+  cert?: TlsPem;
+  key?: TlsPem;
   servername?: string;
   ALPNProtocols: string[];
 } {
   const servername = credentials.serverNameOverride ?? (isIP(host) === 0 ? host : undefined);
   return {
-    ...(credentials.ca !== undefined ? { ca: credentials.ca } : {}),
-    ...(credentials.cert !== undefined ? { cert: credentials.cert, key: credentials.key as Pem } : {}),
+    ...(credentials.ca !== undefined ? { ca: toTlsPem(credentials.ca) } : {}),
+    ...(credentials.cert !== undefined ? { cert: toTlsPem(credentials.cert), key: toTlsPem(credentials.key as Pem) } : {}),
     // SNI must not be an IP address (RFC 6066 §3); node checks the certificate against servername,
     // or against the dialled host when there is none.
     ...(servername !== undefined ? { servername } : {}),
