@@ -45,13 +45,15 @@ const OUTPUT_SCALARS: Readonly<Record<string, string>> = {
  * Error for two inputs with the same base name or two types that map to one TypeScript name.
  */
 export function generateTypes(protoPaths: readonly string[], options: GenerateTypesOptions = {}): GeneratedFile[] {
-  const root = loadProto(protoPaths, { includeDirs: options.includeDirs ?? [] });
+  const includeDirs = options.includeDirs ?? [];
   const seenNames = new Map<string, string>();
   return protoPaths.map((protoPath) => {
     const fileName = `${path.basename(protoPath, ".proto")}.ts`;
     const previous = seenNames.get(fileName);
     if (previous !== undefined) throw new Error(`${previous} and ${protoPath} would both generate ${fileName}`);
     seenNames.set(fileName, protoPath);
+    // One Root per file, as loadService reads it: files that reuse names in a package do not clash.
+    const root = loadProto(protoPath, { includeDirs });
     return { protoPath, fileName, text: generateFile(root, protoPath, options.importFrom ?? "h2grpc") };
   });
 }
@@ -226,8 +228,10 @@ function serviceLines(service: Service, names: TypeNames): string[] {
     const kind = methodKind(method.requestStream === true, method.responseStream === true);
     const req = names.of(request);
     const res = names.of(response);
+    const signature = `rpc ${method.name}(${method.requestStream === true ? "stream " : ""}${req}) returns (${method.responseStream === true ? "stream " : ""}${res})`;
+    const comment = method.comment?.trim();
     lines.push(
-      `  /** rpc ${method.name}(${method.requestStream === true ? "stream " : ""}${req}) returns (${method.responseStream === true ? "stream " : ""}${res}) */`,
+      ...docLines(method, comment ? `${comment}\n\n${signature}` : signature, true).map((line) => `  ${line}`),
       `  ${propertyKey(lowerCamel(method.name))}: MethodDefinition<${req}, ${res}, ${req}__Output, ${res}__Output, "${kind}">;`,
     );
   }
@@ -235,9 +239,10 @@ function serviceLines(service: Service, names: TypeNames): string[] {
   return lines;
 }
 
-function docLines(object: ReflectionObject, fallback: string): string[] {
+/** TSDoc lines: the object's proto comment, or `fallback` when it has none (or when `isFallbackFirst`). */
+function docLines(object: ReflectionObject, fallback: string, isFallbackFirst = false): string[] {
   const comment = object.comment?.trim();
-  const text = comment === undefined || comment === "" ? fallback : comment;
+  const text = isFallbackFirst || comment === undefined || comment === "" ? fallback : comment;
   const body = text.replace(/\*\//g, "*\\/").split("\n");
   return body.length === 1 ? [`/** ${body[0]} */`] : ["/**", ...body.map((line) => ` * ${line}`.trimEnd()), " */"];
 }

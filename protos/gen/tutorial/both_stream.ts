@@ -22,6 +22,10 @@ export interface StreamResponse__Output {
 
 /** my_lib.both_stream.Stream: `loadService<StreamDefinition>(protoPath, "my_lib.both_stream.Stream")`. */
 export interface StreamDefinition extends ServiceDefinition<{
-  /** rpc Conversations(stream StreamRequest) returns (stream StreamResponse) */
+  /**
+   * One numbered answer per question, sent as soon as the question arrives.
+   *
+   * rpc Conversations(stream StreamRequest) returns (stream StreamResponse)
+   */
   conversations: MethodDefinition<StreamRequest, StreamResponse, StreamRequest__Output, StreamResponse__Output, "bidi_streaming">;
 }> {}

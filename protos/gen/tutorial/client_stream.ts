@@ -24,6 +24,10 @@ export interface SimpleResponse__Output {
 
 /** my_lib.client_stream.StreamClient: `loadService<StreamClientDefinition>(protoPath, "my_lib.client_stream.StreamClient")`. */
 export interface StreamClientDefinition extends ServiceDefinition<{
-  /** rpc RouteList(stream StreamRequest) returns (SimpleResponse) */
+  /**
+   * Reads every request, then answers `status: 200, value: "OK"`.
+   *
+   * rpc RouteList(stream StreamRequest) returns (SimpleResponse)
+   */
   routeList: MethodDefinition<StreamRequest, SimpleResponse, StreamRequest__Output, SimpleResponse__Output, "client_streaming">;
 }> {}

@@ -22,12 +22,28 @@ export interface HelloResponse__Output {
 
 /** HelloService: `loadService<HelloServiceDefinition>(protoPath, "HelloService")`. */
 export interface HelloServiceDefinition extends ServiceDefinition<{
-  /** rpc SayHello(HelloRequest) returns (HelloResponse) */
+  /**
+   * One reply: "Hello <greeting>".
+   *
+   * rpc SayHello(HelloRequest) returns (HelloResponse)
+   */
   sayHello: MethodDefinition<HelloRequest, HelloResponse, HelloRequest__Output, HelloResponse__Output, "unary">;
-  /** rpc LotsOfReplies(HelloRequest) returns (stream HelloResponse) */
+  /**
+   * Three replies to one greeting.
+   *
+   * rpc LotsOfReplies(HelloRequest) returns (stream HelloResponse)
+   */
   lotsOfReplies: MethodDefinition<HelloRequest, HelloResponse, HelloRequest__Output, HelloResponse__Output, "server_streaming">;
-  /** rpc LotsOfGreetings(stream HelloRequest) returns (HelloResponse) */
+  /**
+   * One reply that answers every greeting received.
+   *
+   * rpc LotsOfGreetings(stream HelloRequest) returns (HelloResponse)
+   */
   lotsOfGreetings: MethodDefinition<HelloRequest, HelloResponse, HelloRequest__Output, HelloResponse__Output, "client_streaming">;
-  /** rpc BidiHello(stream HelloRequest) returns (stream HelloResponse) */
+  /**
+   * One reply per greeting, as each arrives.
+   *
+   * rpc BidiHello(stream HelloRequest) returns (stream HelloResponse)
+   */
   bidiHello: MethodDefinition<HelloRequest, HelloResponse, HelloRequest__Output, HelloResponse__Output, "bidi_streaming">;
 }> {}

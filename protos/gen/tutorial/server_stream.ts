@@ -22,6 +22,10 @@ export interface StreamResponse__Output {
 
 /** my_lib.server_stream.StreamServer: `loadService<StreamServerDefinition>(protoPath, "my_lib.server_stream.StreamServer")`. */
 export interface StreamServerDefinition extends ServiceDefinition<{
-  /** rpc ListValue(StreamRequest) returns (stream StreamResponse) */
+  /**
+   * Ten replies, `data + i` for i = 0..9, one a second.
+   *
+   * rpc ListValue(StreamRequest) returns (stream StreamResponse)
+   */
   listValue: MethodDefinition<StreamRequest, StreamResponse, StreamRequest__Output, StreamResponse__Output, "server_streaming">;
 }> {}

@@ -26,6 +26,11 @@ export interface testResponse__Output {
 
 /** grpc.test: `loadService<testDefinition>(protoPath, "grpc.test")`. */
 export interface testDefinition extends ServiceDefinition<{
-  /** rpc FirstRpc(testRequest) returns (testResponse) */
+  /**
+   * Replies `status: 200, value: "Hello <name>, id <id>"`. The name `slow` makes the handler
+   * work for 4 s (the deadline lesson).
+   *
+   * rpc FirstRpc(testRequest) returns (testResponse)
+   */
   firstRpc: MethodDefinition<testRequest, testResponse, testRequest__Output, testResponse__Output, "unary">;
 }> {}

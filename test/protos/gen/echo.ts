@@ -51,4 +51,3 @@ export interface EchoDefinition extends ServiceDefinition<{
   /** rpc Bidi(stream EchoRequest) returns (stream EchoReply) */
   bidi: MethodDefinition<EchoRequest, EchoReply, EchoRequest__Output, EchoReply__Output, "bidi_streaming">;
 }> {}
-// stale
