@@ -21,7 +21,8 @@ export {
 } from "./transport/tls.js";
 export { VERSION } from "./version.js";
 
-// Server (STYLE.md §4-§7). createServer is exported from ./server/server.js once it exists.
+// Server (STYLE.md §4-§7).
+export { createServer } from "./server/server.js";
 export type { ServerCallContext } from "./server/call-context.js";
 export type {
   UnaryHandler,

@@ -1,0 +1,67 @@
+import type { AnyMethodDefinition, ServiceDefinition } from "../definition.js";
+import { GrpcError } from "../grpc-error.js";
+import { Status } from "../status.js";
+import { applyInterceptors } from "../interceptor.js";
+import { adaptHandler } from "./adapt-handler.js";
+import type { ServerInterceptor, ServerInvoke } from "./server-interceptor.js";
+import type { AnyHandler } from "./service-impl.js";
+
+/** One registered method: its definition, the user's handler and, with interceptors, the composed onion. */
+export interface Route {
+  readonly method: AnyMethodDefinition;
+  readonly handler: AnyHandler;
+  /** The handler wrapped in the server's interceptors; undefined when there are none (the fast path). */
+  readonly invoke: ServerInvoke | undefined;
+}
+
+/** Maps ":path" to registered methods with one Map lookup, and words the UNIMPLEMENTED errors as grpc-go does. */
+export class Router {
+  readonly #routes = new Map<string, Route>();
+  readonly #services = new Map<string, ServiceDefinition>();
+  readonly #interceptors: readonly ServerInterceptor[];
+
+  constructor(interceptors: readonly ServerInterceptor[]) {
+    this.#interceptors = interceptors;
+  }
+
+  /** The registered services, in registration order. */
+  get services(): ServiceDefinition[] {
+    return [...this.#services.values()];
+  }
+
+  /** Registers a service; throws TypeError for a duplicate service or a handler that is not a function. */
+  add(definition: ServiceDefinition, implementation: Readonly<Record<string, unknown>>): void {
+    if (this.#services.has(definition.typeName)) {
+      throw new TypeError(`service ${definition.typeName} is registered already`);
+    }
+    for (const [localName, method] of Object.entries(definition.methods)) {
+      const handler = implementation[localName];
+      if (handler === undefined) continue; // answered UNIMPLEMENTED, like grpc-go's Unimplemented server
+      if (typeof handler !== "function") {
+        throw new TypeError(`handler for ${method.path} (${localName}) must be a function, got ${typeof handler}`);
+      }
+      const typed = handler as AnyHandler;
+      const invoke =
+        this.#interceptors.length === 0 ? undefined : applyInterceptors(adaptHandler(method, typed), this.#interceptors);
+      this.#routes.set(method.path, { method, handler: typed, invoke });
+    }
+    this.#services.set(definition.typeName, definition);
+  }
+
+  /** Finds the route of `path`; throws UNIMPLEMENTED naming the unknown service or method. */
+  find(path: string): Route {
+    const route = this.#routes.get(path);
+    if (route !== undefined) return route;
+    throw unimplemented(path, this.#services);
+  }
+}
+
+function unimplemented(path: string, services: ReadonlyMap<string, ServiceDefinition>): GrpcError {
+  // grpc-go server.go handleStream: "malformed method name", "unknown service", "unknown method".
+  const slash = path.lastIndexOf("/");
+  if (!path.startsWith("/") || slash <= 0) return new GrpcError(Status.UNIMPLEMENTED, `malformed method name: ${JSON.stringify(path)}`);
+  const service = path.slice(1, slash);
+  const method = path.slice(slash + 1);
+  if (!services.has(service)) return new GrpcError(Status.UNIMPLEMENTED, `unknown service ${service}`);
+  return new GrpcError(Status.UNIMPLEMENTED, `unknown method ${method} for service ${service}`);
+}

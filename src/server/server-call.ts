@@ -1,0 +1,303 @@
+import http2 from "node:http2";
+import type { PeerCertificate } from "node:tls";
+import type { AnyMethodDefinition } from "../definition.js";
+import { GrpcError } from "../grpc-error.js";
+import { Metadata, type OutgoingHeaderValues } from "../metadata.js";
+import { Status } from "../status.js";
+import { armDeadline, deadlineExceeded } from "../deadline.js";
+import { ACCEPT_ENCODING_HEADER, COMPRESSIONS, IDENTITY, negotiateCompression, parseAcceptEncoding, type Compression } from "../codec/compression.js";
+import { frameMessage, serializeMessage } from "../codec/message-codec.js";
+import { FrameDecoder } from "../framing/frame-decoder.js";
+import { GRPC_CONTENT_TYPE } from "../transport/grpc-headers.js";
+import { errorTrailers, okTrailers, trailersOnlyResponse } from "../transport/status-trailers.js";
+import { peerCertificateOf } from "../transport/tls.js";
+import type { ServerCallContext } from "./call-context.js";
+
+const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } = http2.constants;
+const CALL = Symbol("h2grpc.serverCall");
+
+/** A server stream that carries its call, so stream events reach it without a closure per call. */
+export interface CallStream extends http2.ServerHttp2Stream {
+  [CALL]?: ServerCall;
+}
+
+/** Returns the call `stream` belongs to, or undefined once the stream has closed. */
+export function callOf(stream: CallStream): ServerCall | undefined {
+  return stream[CALL];
+}
+
+/** Server-wide settings every call reads. */
+export interface CallConfig {
+  readonly maxReceiveMessageBytes: number;
+  readonly maxSendMessageBytes: number;
+  /** The server's default response compression. */
+  readonly compression: string | undefined;
+  readonly onCallError: ((error: unknown, context: ServerCallContext) => void) | undefined;
+  /** True while the server shuts down: a stream closed now was cancelled by the server (UNAVAILABLE). */
+  readonly isShuttingDown: () => boolean;
+}
+
+/**
+ * One server call: the handler's context (metadata, signal, deadline, header and trailer) and the
+ * response side of its HTTP/2 stream (headers once, messages, then trailers or Trailers-Only).
+ * Finishing is idempotent: the first status wins and everything after it is dropped.
+ */
+export class ServerCall implements ServerCallContext {
+  readonly method: AnyMethodDefinition;
+  readonly deadline: number | undefined;
+  readonly stream: CallStream;
+  readonly config: CallConfig;
+  /** The request's grpc-encoding, or undefined for identity. */
+  readonly requestCompression: Compression | undefined;
+  readonly decoder: FrameDecoder;
+  /** True once a status has been sent (or the stream closed): later results are dropped. */
+  isFinished = false;
+  readonly #requestHeaders: http2.IncomingHttpHeaders;
+  #metadata: Metadata | undefined;
+  #header: Metadata | undefined;
+  #trailer: Metadata | undefined;
+  #controller: AbortController | undefined;
+  #abortReason: GrpcError | undefined;
+  #disarmDeadline: (() => void) | undefined;
+  #isHeaderSent = false;
+  #wantedEncoding: string | undefined;
+  #negotiated: Compression | undefined;
+  #isNegotiated = false;
+  #pendingTrailers: OutgoingHeaderValues | undefined;
+  #closeCode = NGHTTP2_NO_ERROR;
+
+  constructor(
+    stream: http2.ServerHttp2Stream,
+    requestHeaders: http2.IncomingHttpHeaders,
+    method: AnyMethodDefinition,
+    deadline: number | undefined,
+    requestCompression: Compression | undefined,
+    config: CallConfig,
+  ) {
+    this.stream = stream;
+    this.#requestHeaders = requestHeaders;
+    this.method = method;
+    this.deadline = deadline;
+    this.requestCompression = requestCompression;
+    this.config = config;
+    this.decoder = new FrameDecoder(config.maxReceiveMessageBytes);
+    this.stream[CALL] = this;
+    stream.on("close", onStreamClose);
+    stream.on("error", ignoreStreamError);
+    stream.on("wantTrailers", onWantTrailers);
+    if (deadline !== undefined) this.#disarmDeadline = armDeadline(deadline, () => this.#onDeadline());
+  }
+
+  get metadata(): Metadata {
+    return (this.#metadata ??= Metadata.fromHeaders(this.#requestHeaders));
+  }
+
+  get header(): Metadata {
+    return (this.#header ??= new Metadata());
+  }
+
+  get trailer(): Metadata {
+    return (this.#trailer ??= new Metadata());
+  }
+
+  /** Created on first access: a handler that never looks at it costs no AbortController. */
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#abortReason !== undefined) this.#controller.abort(this.#abortReason);
+    }
+    return this.#controller.signal;
+  }
+
+  get peer(): string {
+    const socket = this.stream.session?.socket;
+    const address = socket?.remoteAddress ?? "unknown";
+    return address.includes(":") ? `[${address}]:${socket?.remotePort}` : `${address}:${socket?.remotePort}`;
+  }
+
+  get peerCertificate(): PeerCertificate | undefined {
+    const socket = this.stream.session?.socket as { getPeerCertificate?: (detailed?: boolean) => PeerCertificate } | undefined;
+    return socket === undefined ? undefined : peerCertificateOf(socket);
+  }
+
+  sendHeader(metadata?: Metadata): void {
+    if (this.#isHeaderSent || this.isFinished) throw new GrpcError(Status.FAILED_PRECONDITION, "response headers were sent already");
+    if (metadata !== undefined) this.header.merge(metadata);
+    this.#respond();
+  }
+
+  setCompression(encoding: string): void {
+    if (encoding !== IDENTITY && !COMPRESSIONS.has(encoding)) {
+      throw new GrpcError(Status.INVALID_ARGUMENT, `compression "${encoding}" is not supported; supported: ${ACCEPT_ENCODING_HEADER}`);
+    }
+    this.#wantedEncoding = encoding;
+  }
+
+  /** Aborts the signal with `reason` (the first reason wins) and disarms the deadline. */
+  abort(reason: GrpcError): void {
+    this.#disarmDeadline?.();
+    this.#disarmDeadline = undefined;
+    if (this.#abortReason !== undefined) return;
+    this.#abortReason = reason;
+    this.#controller?.abort(reason);
+  }
+
+  /** Serializes and frames a response; throws INTERNAL (serialize) or RESOURCE_EXHAUSTED (maxSendMessageBytes). */
+  encode(message: unknown): Uint8Array | Promise<Uint8Array> {
+    const payload = serializeMessage(this.method.responseSerializer, message);
+    return frameMessage(payload, this.#messageCompression(), this.config.maxSendMessageBytes);
+  }
+
+  /** Writes frame bytes (sending the headers first if needed); returns false when the caller should wait for 'drain'. */
+  write(bytes: Uint8Array): boolean {
+    if (!this.#isHeaderSent) this.#respond();
+    return this.stream.write(bytes);
+  }
+
+  /** Ends the call with OK, sending `lastFrame` (if any) and the trailers; Trailers-Only when nothing was sent. */
+  finishOk(lastFrame?: Uint8Array): void {
+    if (this.isFinished) return;
+    this.isFinished = true;
+    if (!this.stream.destroyed && !this.stream.closed) {
+      if (!this.#isHeaderSent && lastFrame === undefined) {
+        const headers: OutgoingHeaderValues = { ":status": 200, "content-type": GRPC_CONTENT_TYPE };
+        this.#header?.writeHeaders(headers);
+        Object.assign(headers, okTrailers(this.#trailer));
+        this.#respondFinal(headers);
+      } else {
+        if (!this.#isHeaderSent) this.#respond();
+        this.#pendingTrailers = okTrailers(this.#trailer);
+        if (lastFrame === undefined) this.stream.end();
+        else this.stream.end(lastFrame);
+      }
+    }
+    this.#complete();
+  }
+
+  /**
+   * Ends the call with `error` (GrpcError as is, anything else UNKNOWN with its message, no stack);
+   * errors from user code go to options.onCallError first.
+   */
+  fail(error: unknown, isFromUserCode = true): void {
+    if (this.isFinished) return;
+    const status = GrpcError.from(error);
+    if (isFromUserCode) this.#report(error);
+    this.isFinished = true;
+    this.abort(status);
+    if (!this.stream.destroyed && !this.stream.closed) {
+      if (!this.#isHeaderSent) {
+        this.#respondFinal(trailersOnlyResponse(status, this.#trailer, this.#header));
+      } else {
+        this.#pendingTrailers = errorTrailers(status, this.#trailer);
+        this.stream.end();
+      }
+    }
+    this.#complete();
+  }
+
+  #report(error: unknown): void {
+    const onCallError = this.config.onCallError;
+    if (onCallError === undefined) return;
+    try {
+      onCallError(error, this);
+    } catch {
+      // A failing error hook must not change the call's outcome.
+    }
+  }
+
+  #onDeadline(): void {
+    this.#disarmDeadline = undefined;
+    // grpc-go resets the stream with CANCEL at the deadline; we send the status first, so that
+    // clients without their own timer still learn DEADLINE_EXCEEDED.
+    this.#closeCode = NGHTTP2_CANCEL;
+    this.fail(deadlineExceeded(), false);
+  }
+
+  /** Called when the stream closes: before a status, that is a client cancel (or server shutdown). */
+  onClosed(): void {
+    if (!this.isFinished) {
+      this.isFinished = true;
+      this.abort(
+        this.config.isShuttingDown()
+          ? new GrpcError(Status.UNAVAILABLE, "server is shutting down")
+          : new GrpcError(Status.CANCELLED, "call cancelled by the client"),
+      );
+    }
+    this.abort(CALL_COMPLETED);
+    this.stream[CALL] = undefined;
+  }
+
+  /** Sends the pending trailers: Node asks for them after the last DATA frame. */
+  sendPendingTrailers(): void {
+    const trailers = this.#pendingTrailers ?? okTrailers();
+    this.#pendingTrailers = undefined;
+    this.stream.sendTrailers(trailers);
+  }
+
+  #respond(): void {
+    this.#isHeaderSent = true;
+    const headers: OutgoingHeaderValues = {
+      ":status": 200,
+      "content-type": GRPC_CONTENT_TYPE,
+      "grpc-accept-encoding": ACCEPT_ENCODING_HEADER,
+    };
+    const compression = this.#negotiate();
+    if (compression !== undefined) headers["grpc-encoding"] = compression.name;
+    this.#header?.writeHeaders(headers);
+    this.stream.respond(headers, { waitForTrailers: true });
+  }
+
+  #respondFinal(headers: OutgoingHeaderValues): void {
+    this.#isHeaderSent = true;
+    this.stream.respond(headers, { endStream: true });
+  }
+
+  #negotiate(): Compression | undefined {
+    if (this.#isNegotiated) return this.#negotiated;
+    this.#isNegotiated = true;
+    const wanted = this.#wantedEncoding ?? this.config.compression;
+    if (wanted !== undefined && wanted !== IDENTITY) {
+      this.#negotiated = negotiateCompression(wanted, parseAcceptEncoding(this.#requestHeaders["grpc-accept-encoding"]));
+    }
+    return this.#negotiated;
+  }
+
+  #messageCompression(): Compression | undefined {
+    const negotiated = this.#negotiate();
+    // doc/compression.md: a message may go uncompressed (flag 0) even when grpc-encoding is set.
+    if (this.#wantedEncoding === IDENTITY) return undefined;
+    if (this.#wantedEncoding !== undefined && this.#wantedEncoding !== negotiated?.name) return undefined;
+    return negotiated;
+  }
+
+  #complete(): void {
+    this.#disarmDeadline?.();
+    this.#disarmDeadline = undefined;
+    const stream = this.stream;
+    if (stream.destroyed || stream.closed) return;
+    // RFC 9113 §8.1: once the response is complete, RST_STREAM(NO_ERROR) tells a client that is
+    // still sending to stop (grpc-go does the same); Node sends it after the trailers are flushed.
+    if (!stream.readableEnded || this.#closeCode !== NGHTTP2_NO_ERROR) {
+      if (this.#closeCode === NGHTTP2_NO_ERROR) stream.close(NGHTTP2_NO_ERROR);
+      else stream.once("finish", closeWithCancel);
+    }
+  }
+}
+
+const CALL_COMPLETED = new GrpcError(Status.CANCELLED, "call completed");
+
+function onStreamClose(this: CallStream): void {
+  this[CALL]?.onClosed();
+}
+
+function onWantTrailers(this: CallStream): void {
+  this[CALL]?.sendPendingTrailers();
+}
+
+function closeWithCancel(this: http2.ServerHttp2Stream): void {
+  if (!this.closed) this.close(NGHTTP2_CANCEL);
+}
+
+function ignoreStreamError(): void {
+  // Stream errors (a reset client, a write after close) end the call through 'close'.
+}

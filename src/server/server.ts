@@ -1,0 +1,74 @@
+import type { ServiceDefinition } from "../definition.js";
+import { COMPRESSIONS, IDENTITY } from "../codec/compression.js";
+import { DEFAULT_MAX_SEND_MESSAGE_BYTES } from "../codec/message-codec.js";
+import { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from "../framing/frame-decoder.js";
+import { ServerListener } from "../transport/server-listener.js";
+import { insecure } from "../transport/tls.js";
+import { createStreamHandler } from "./handle-call.js";
+import { Router } from "./router.js";
+import type { CloseOptions, ListenOptions, Server, ServerOptions } from "./server-options.js";
+import type { ServiceImpl } from "./service-impl.js";
+
+/** C-core's soft limit is 8 KiB and grpc-go's 16 MiB; 16 KiB fits real metadata and bounds memory. */
+const DEFAULT_MAX_HEADER_LIST_BYTES = 16 * 1024;
+// grpc-go keepalive defaults: 20 s PING timeout, client pings at most every 5 minutes.
+const DEFAULT_KEEPALIVE_TIMEOUT_MS = 20_000;
+const DEFAULT_MIN_PING_INTERVAL_MS = 5 * 60_000;
+
+/** Creates a gRPC server; throws TypeError for an unsupported `compression` option. */
+export function createServer(options: ServerOptions = {}): Server {
+  return new GrpcServer(options);
+}
+
+class GrpcServer implements Server {
+  readonly #router: Router;
+  readonly #listener: ServerListener;
+
+  constructor(options: ServerOptions) {
+    if (options.compression !== undefined && options.compression !== IDENTITY && !COMPRESSIONS.has(options.compression)) {
+      throw new TypeError(`compression "${options.compression}" is not supported; use gzip, deflate or identity`);
+    }
+    this.#router = new Router(options.interceptors ?? []);
+    const keepalive = options.keepalive ?? {};
+    const handleStream = createStreamHandler(this.#router, {
+      maxReceiveMessageBytes: options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
+      maxSendMessageBytes: options.maxSendMessageBytes ?? DEFAULT_MAX_SEND_MESSAGE_BYTES,
+      compression: options.compression,
+      onCallError: options.onCallError,
+      maxCallMs: options.maxCallMs,
+      isShuttingDown: () => this.#listener.isClosing,
+    });
+    this.#listener = new ServerListener(handleStream, {
+      maxConcurrentStreams: options.maxConcurrentStreams,
+      maxHeaderListBytes: options.maxHeaderListBytes ?? DEFAULT_MAX_HEADER_LIST_BYTES,
+      keepalive: {
+        timeMs: keepalive.timeMs,
+        timeoutMs: keepalive.timeoutMs ?? DEFAULT_KEEPALIVE_TIMEOUT_MS,
+        minPingIntervalMs: keepalive.minPingIntervalMs ?? DEFAULT_MIN_PING_INTERVAL_MS,
+        permitWithoutCalls: keepalive.permitWithoutCalls ?? false,
+        maxConnectionIdleMs: keepalive.maxConnectionIdleMs,
+        maxConnectionAgeMs: keepalive.maxConnectionAgeMs,
+        maxConnectionAgeGraceMs: keepalive.maxConnectionAgeGraceMs,
+      },
+    });
+  }
+
+  get services(): readonly ServiceDefinition[] {
+    return this.#router.services;
+  }
+
+  addService<D extends ServiceDefinition>(definition: D, implementation: ServiceImpl<D>): this {
+    this.#router.add(definition, implementation as Readonly<Record<string, unknown>>);
+    return this;
+  }
+
+  listen(options: ListenOptions = {}): Promise<number> {
+    return this.#listener.listen(options.host ?? "127.0.0.1", options.port ?? 0, options.credentials ?? insecure());
+  }
+
+  close(options: CloseOptions = {}): Promise<void> {
+    // Streams still open at the end of the grace period are destroyed with their session; their
+    // calls see the stream close while the listener is closing and abort with UNAVAILABLE.
+    return this.#listener.close(options.graceMs ?? 0, () => {});
+  }
+}

@@ -1,0 +1,118 @@
+import http2 from "node:http2";
+import type { AddressInfo } from "node:net";
+import { secureServerOptions, type ServerCredentials } from "./tls.js";
+import { watchSession, type KeepalivePolicy } from "./server-keepalive.js";
+
+
+/** HTTP/2 settings and connection policy of a listener. */
+export interface ListenerSettings {
+  /** SETTINGS_MAX_CONCURRENT_STREAMS; unlimited when undefined. */
+  readonly maxConcurrentStreams?: number | undefined;
+  /** SETTINGS_MAX_HEADER_LIST_SIZE, in bytes. */
+  readonly maxHeaderListBytes: number;
+  readonly keepalive: KeepalivePolicy;
+}
+
+/** Receives every new HTTP/2 stream with its request headers. */
+export type StreamListener = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => void;
+
+/**
+ * The HTTP/2 side of a server: one or more node:http2 servers (plaintext or TLS), the sessions
+ * they accept, and graceful shutdown (GOAWAY, grace period, destroy). Knows nothing of messages.
+ */
+export class ServerListener {
+  readonly #onStream: StreamListener;
+  readonly #settings: ListenerSettings;
+  readonly #servers: (http2.Http2Server | http2.Http2SecureServer)[] = [];
+  readonly #sessions = new Set<http2.ServerHttp2Session>();
+  #closing: Promise<void> | undefined;
+
+  constructor(onStream: StreamListener, settings: ListenerSettings) {
+    this.#onStream = onStream;
+    this.#settings = settings;
+  }
+
+  /** True once close has been called: streams still arriving belong to draining connections. */
+  get isClosing(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  /** Starts a server on host:port; resolves with the bound port; rejects with the listen error (e.g. EADDRINUSE), or if closing. */
+  listen(host: string, port: number, credentials: ServerCredentials): Promise<number> {
+    if (this.#closing !== undefined) return Promise.reject(new Error("server is closed; create a new one to listen again"));
+    const options: http2.SecureServerOptions = {
+      settings: {
+        maxHeaderListSize: this.#settings.maxHeaderListBytes,
+        ...(this.#settings.maxConcurrentStreams !== undefined
+          ? { maxConcurrentStreams: this.#settings.maxConcurrentStreams }
+          : {}),
+      },
+      // Node counts header bytes against maxSessionMemory too; keep the per-stream limit the binding one.
+      maxSessionMemory: 64,
+    };
+    const server =
+      credentials.kind === "insecure"
+        ? http2.createServer(options)
+        : http2.createSecureServer({ ...options, ...secureServerOptions(credentials), allowHTTP1: false });
+    server.on("stream", this.#onStream);
+    server.on("session", (session) => this.#track(session));
+    // A TLS handshake that fails (rogue certificate, plaintext client) concerns that client only.
+    server.on("tlsClientError", ignoreError);
+    server.on("sessionError", ignoreError);
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error): void => reject(error);
+      server.once("error", onError);
+      server.listen(port, host, () => {
+        server.off("error", onError);
+        server.on("error", ignoreError);
+        this.#servers.push(server);
+        resolve((server.address() as AddressInfo).port);
+      });
+    });
+  }
+
+  #track(session: http2.ServerHttp2Session): void {
+    if (this.#closing !== undefined) {
+      session.destroy();
+      return;
+    }
+    this.#sessions.add(session);
+    session.on("error", ignoreError);
+    session.once("close", () => this.#sessions.delete(session));
+    watchSession(session, this.#settings.keepalive);
+  }
+
+  /**
+   * Stops accepting connections, sends GOAWAY (NO_ERROR) on every session, lets open streams run
+   * for `graceMs`, then calls `onGraceEnd` and destroys what is left; resolves when every session
+   * is gone. A second call returns the first call's promise.
+   */
+  close(graceMs: number, onGraceEnd: () => void): Promise<void> {
+    this.#closing ??= this.#shutDown(graceMs, onGraceEnd);
+    return this.#closing;
+  }
+
+  async #shutDown(graceMs: number, onGraceEnd: () => void): Promise<void> {
+    const serversClosed = this.#servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+    const sessionsGone = [...this.#sessions].map(
+      (session) => new Promise<void>((resolve) => (session.destroyed ? resolve() : session.once("close", () => resolve()))),
+    );
+    // Http2Session.close sends GOAWAY with the last stream id and destroys the session once its
+    // open streams end (PROTOCOL-HTTP2 §Connection management: graceful shutdown).
+    for (const session of this.#sessions) session.close();
+    let graceTimer: NodeJS.Timeout | undefined;
+    const allGone = Promise.all(sessionsGone);
+    await Promise.race([allGone, new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, Math.max(0, graceMs))))]);
+    clearTimeout(graceTimer);
+    if (this.#sessions.size > 0) {
+      onGraceEnd();
+      for (const session of this.#sessions) session.destroy();
+    }
+    await allGone;
+    await Promise.all(serversClosed);
+  }
+}
+
+function ignoreError(): void {
+  // Errors of one connection or handshake never take the server (or the process) down.
+}

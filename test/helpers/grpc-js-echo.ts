@@ -1,0 +1,92 @@
+// Test helper: an @grpc/grpc-js client for test/protos/echo.proto, built from our own
+// serializers (no proto-loader), so server tests do not depend on h2grpc's client.
+import * as grpc from "@grpc/grpc-js";
+import { loadService } from "../../src/codec/load-service.js";
+import type { AnyMethodDefinition, ServiceDefinition } from "../../src/definition.js";
+
+/** The Echo service definition of test/protos/echo.proto. */
+export const Echo: ServiceDefinition = loadService("test/protos/echo.proto", "h2grpc.test.Echo");
+
+/** An EchoReply as the handlers and grpc-js see it. */
+export interface EchoReply {
+  message: string;
+  index: number;
+  payload: Uint8Array;
+  id: string;
+}
+
+function method(name: string): AnyMethodDefinition {
+  const found = Echo.methods[name];
+  if (found === undefined) throw new Error(`no method ${name}`);
+  return found;
+}
+
+function serialize(m: AnyMethodDefinition) {
+  return (value: unknown): Buffer => Buffer.from(m.requestSerializer.serialize(value));
+}
+function deserialize(m: AnyMethodDefinition) {
+  return (bytes: Buffer): EchoReply => m.responseSerializer.deserialize(bytes) as EchoReply;
+}
+
+/** A grpc-js client for Echo with promise helpers; close() it when done. */
+export class EchoClient {
+  readonly client: grpc.Client;
+
+  constructor(address: string, credentials = grpc.credentials.createInsecure(), options: grpc.ClientOptions = {}) {
+    this.client = new grpc.Client(address, credentials, options);
+  }
+
+  unary(request: object, options: { metadata?: grpc.Metadata; deadline?: number; call?: grpc.CallOptions } = {}): Promise<{ reply: EchoReply; headers: grpc.Metadata; trailers: grpc.Metadata }> {
+    const m = method("unary");
+    return new Promise((resolve, reject) => {
+      let headers = new grpc.Metadata();
+      let trailers = new grpc.Metadata();
+      const call = this.client.makeUnaryRequest(
+        m.path,
+        serialize(m),
+        deserialize(m),
+        request,
+        options.metadata ?? new grpc.Metadata(),
+        { ...(options.deadline !== undefined ? { deadline: options.deadline } : {}), ...options.call },
+        (error, reply) => (error ? reject(Object.assign(error, { headers, trailers })) : resolve({ reply: reply as EchoReply, headers, trailers })),
+      );
+      call.on("metadata", (md) => (headers = md));
+      call.on("status", (status) => (trailers = status.metadata));
+    });
+  }
+
+  serverStream(request: object, options: { metadata?: grpc.Metadata; deadline?: number } = {}): grpc.ClientReadableStream<EchoReply> {
+    const m = method("serverStream");
+    return this.client.makeServerStreamRequest(m.path, serialize(m), deserialize(m), request, options.metadata ?? new grpc.Metadata(), {
+      ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
+    });
+  }
+
+  clientStream(callback: (error: grpc.ServiceError | null, reply?: EchoReply) => void, options: { deadline?: number } = {}): grpc.ClientWritableStream<object> {
+    const m = method("clientStream");
+    return this.client.makeClientStreamRequest(m.path, serialize(m), deserialize(m), new grpc.Metadata(), {
+      ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
+    }, callback);
+  }
+
+  bidi(options: { metadata?: grpc.Metadata; deadline?: number } = {}): grpc.ClientDuplexStream<object, EchoReply> {
+    const m = method("bidi");
+    return this.client.makeBidiStreamRequest(m.path, serialize(m), deserialize(m), options.metadata ?? new grpc.Metadata(), {
+      ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
+    });
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
+
+/** Collects a grpc-js readable call into an array; rejects with the call's error. */
+export function collectStream<T>(stream: grpc.ClientReadableStream<T> | grpc.ClientDuplexStream<object, T>): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    const items: T[] = [];
+    stream.on("data", (item: T) => items.push(item));
+    stream.on("error", reject);
+    stream.on("end", () => resolve(items));
+  });
+}
