@@ -1,0 +1,41 @@
+// Command-line flags in the style every gRPC interop program takes: `--name=value`, and a bare
+// `--name` meaning "true" (grpc/grpc doc/interop-test-descriptions.md, "Clients should accept these
+// arguments").
+
+/** Parsed `--name=value` flags. */
+export interface Flags {
+  /** The value of `--name`, or `fallback` when absent. */
+  string(name: string, fallback: string): string;
+  /** The value of `--name`, or undefined when absent. */
+  optional(name: string): string | undefined;
+  /** `--name=true|false`; throws TypeError for anything else. */
+  bool(name: string, fallback: boolean): boolean;
+  /** `--name=<integer>`; throws TypeError for anything else. */
+  int(name: string, fallback: number): number;
+}
+
+/** Parses argv (without node and the script); throws TypeError for an argument that is not a flag. */
+export function parseFlags(argv: readonly string[]): Flags {
+  const values = new Map<string, string>();
+  for (const arg of argv) {
+    const match = /^--([A-Za-z0-9_-]+)(?:=(.*))?$/s.exec(arg);
+    if (match === null) throw new TypeError(`unexpected argument "${arg}": flags look like --name=value`);
+    values.set((match[1] as string).replace(/-/g, "_"), match[2] ?? "true");
+  }
+  return {
+    string: (name, fallback) => values.get(name) ?? fallback,
+    optional: (name) => values.get(name),
+    bool(name, fallback) {
+      const value = values.get(name);
+      if (value === undefined) return fallback;
+      if (value === "true" || value === "false") return value === "true";
+      throw new TypeError(`--${name} must be true or false, got "${value}"`);
+    },
+    int(name, fallback) {
+      const value = values.get(name);
+      if (value === undefined) return fallback;
+      if (!/^\d+$/.test(value)) throw new TypeError(`--${name} must be a non-negative integer, got "${value}"`);
+      return Number(value);
+    },
+  };
+}
