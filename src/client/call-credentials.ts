@@ -1,4 +1,4 @@
-import type { Metadata } from "../metadata.js";
+import { Metadata } from "../metadata.js";
 
 /** What call credentials are told about the call they are asked to authorize. */
 export interface CallCredentialsContext {
@@ -17,4 +17,19 @@ export interface CallCredentialsContext {
 export interface CallCredentials {
   getRequestMetadata(context: CallCredentialsContext): Promise<Metadata> | Metadata;
   readonly requireTransportSecurity: boolean;
+}
+
+/**
+ * Call credentials that add the same metadata to every call, e.g. `{ authorization: "Bearer …" }`;
+ * they require transport security unless told otherwise. Throws TypeError for an invalid key or value.
+ */
+export function metadataCredentials(
+  values: Readonly<Record<string, string>>,
+  options: { readonly requireTransportSecurity?: boolean } = {},
+): CallCredentials {
+  const metadata = new Metadata(values);
+  return {
+    requireTransportSecurity: options.requireTransportSecurity ?? true,
+    getRequestMetadata: () => metadata,
+  };
 }

@@ -36,9 +36,14 @@ export interface ChannelOptions {
   readonly maxSendMessageBytes?: number;
 }
 
+/** doc/connectivity-semantics-and-api.md: the state of a channel's connection. */
+export type ConnectivityState = "IDLE" | "CONNECTING" | "READY" | "TRANSIENT_FAILURE" | "SHUTDOWN";
+
 /** A connection to one target ("host:port", "[::1]:port", "dns:host:port", "unix:/path"), shared by clients. */
 export interface Channel {
   readonly target: string;
+  /** The connection's state; calls made in TRANSIENT_FAILURE fail fast with UNAVAILABLE unless waitForReady. */
+  readonly state: ConnectivityState;
   /** Ends every call (CANCELLED... or UNAVAILABLE) and the connection; no timer keeps the process alive afterwards. */
   close(): void;
 }

@@ -1,0 +1,18 @@
+import { GrpcError } from "../grpc-error.js";
+
+/**
+ * Makes an asynchronous call error's stack show where the user made the call (grpc-js appends
+ * "for call at"): the error is created in an event handler, whose own frames say nothing useful.
+ */
+export function attachCallSite(error: GrpcError, callSite: Error): void {
+  const site = callSite.stack;
+  if (site === undefined) return;
+  const firstFrame = site.indexOf("\n");
+  if (firstFrame < 0) return;
+  error.stack = `${error.name}: ${error.message}\n${site.slice(firstFrame + 1)}`;
+}
+
+/** A fresh copy of an error shared between calls (a channel's connect error, a signal's reason), so each call can own its stack. */
+export function copyError(error: GrpcError): GrpcError {
+  return new GrpcError(error.code, error.details, error.metadata, { cause: error.cause ?? error, rawStatusDetails: error.rawStatusDetails });
+}

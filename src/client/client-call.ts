@@ -1,0 +1,356 @@
+import http2, { type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders } from "node:http2";
+import { ACCEPT_ENCODING_HEADER, compressionFor, type Compression } from "../codec/compression.js";
+import { decodeMessage, deserializeMessage, frameMessage, serializeMessage } from "../codec/message-codec.js";
+import { deadlineExceeded } from "../deadline.js";
+import type { AnyMethodDefinition } from "../definition.js";
+import { FrameDecoder } from "../framing/frame-decoder.js";
+import type { Frame } from "../framing/frame.js";
+import { GrpcError } from "../grpc-error.js";
+import { Metadata, type RawHeaders } from "../metadata.js";
+import { Status } from "../status.js";
+import { describeRstCode, statusFromNodeError, statusFromRstCode } from "../transport/error-mapping.js";
+import { buildRequestHeaders } from "../transport/grpc-headers.js";
+import { errorFromResponseHeaders, statusFromTrailers } from "../transport/status-trailers.js";
+import type { WriteOptions } from "./call-options.js";
+import type { ChannelCall, ChannelImpl } from "./channel.js";
+import { attachCallSite, copyError } from "./call-site.js";
+
+const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR, NGHTTP2_FLAG_END_STREAM } = http2.constants;
+
+/** What one call reports, in order: headers (not for Trailers-Only), messages, then exactly one end. */
+export interface CallListener {
+  onHeaders(headers: Metadata): void;
+  onMessage(message: unknown): void;
+  onEnd(error: GrpcError | undefined, trailers: Metadata): void;
+}
+
+/** Everything a call needs besides its messages. */
+export interface CallSetup {
+  readonly method: AnyMethodDefinition;
+  readonly metadata: Metadata | undefined;
+  /** Epoch ms; sent as grpc-timeout (the signal enforces it). */
+  readonly deadline: number | undefined;
+  /** Aborts the call; its reason (a GrpcError) becomes the call's error. */
+  readonly signal: AbortSignal | undefined;
+  /** The request grpc-encoding, or undefined for identity. */
+  readonly compression: Compression | undefined;
+  readonly waitForReady: boolean;
+  readonly onHeader: ((headers: Metadata) => void) | undefined;
+  readonly onTrailer: ((trailers: Metadata) => void) | undefined;
+  /** Captured where the user made the call, so errors point there. */
+  readonly callSite: Error | undefined;
+}
+
+/**
+ * One RPC on one HTTP/2 stream: opens it when the channel is ready, writes frames, decodes the
+ * response (Trailers-Only or headers, messages, trailers) and settles exactly once on 'close',
+ * mapping RST_STREAM codes and connection failures as PROTOCOL-HTTP2 says.
+ */
+export class ClientCall implements ChannelCall {
+  readonly #channel: ChannelImpl;
+  readonly #setup: CallSetup;
+  readonly #listener: CallListener;
+  readonly #decoder: FrameDecoder;
+  readonly #isSingleResponse: boolean;
+  #session: ClientHttp2Session | undefined;
+  #stream: ClientHttp2Stream | undefined;
+  #responseEncoding: string | undefined;
+  #trailers: RawHeaders | undefined;
+  #streamError: unknown;
+  #pendingDecode: Promise<void> | undefined;
+  #messagesReceived = 0;
+  #isEnded = false;
+  #drainWaiter: (() => void) | undefined;
+  #isPaused = false;
+  #metadata: Metadata | undefined;
+  #endError: GrpcError | undefined;
+
+  constructor(channel: ChannelImpl, setup: CallSetup, listener: CallListener) {
+    this.#channel = channel;
+    this.#setup = setup;
+    this.#listener = listener;
+    this.#decoder = new FrameDecoder(channel.maxReceiveMessageBytes);
+    this.#isSingleResponse = setup.method.kind === "unary" || setup.method.kind === "client_streaming";
+    this.#metadata = setup.metadata;
+  }
+
+  get isEnded(): boolean {
+    return this.#isEnded;
+  }
+
+  /** The error the call ended with; undefined while running or after OK. */
+  get endError(): GrpcError | undefined {
+    return this.#endError;
+  }
+
+  /** Serializes and frames a request; throws INTERNAL (serializer) or RESOURCE_EXHAUSTED (maxSendMessageBytes). */
+  encodeRequest(message: unknown, options?: WriteOptions): Uint8Array | Promise<Uint8Array> {
+    const payload = serializeMessage(this.#setup.method.requestSerializer, message);
+    const compression = options?.compress === false ? undefined : this.#setup.compression;
+    return frameMessage(payload, compression, this.#channel.maxSendMessageBytes);
+  }
+
+  /**
+   * Opens the stream once the channel has a session (synchronously when it is READY), after
+   * `metadata` (call credentials) resolves if given. Returns false, the call having ended through
+   * its listener, if it could not be started.
+   */
+  start(metadata?: Promise<Metadata>): boolean | Promise<boolean> {
+    const signal = this.#setup.signal;
+    this.#channel.callStarted(this);
+    if (signal !== undefined) {
+      if (signal.aborted) return this.#endFromSignal(), false;
+      signal.addEventListener("abort", this.#endFromSignal, { once: true });
+    }
+    if (metadata !== undefined) {
+      return metadata.then(
+        (resolved) => {
+          if (this.#isEnded) return false;
+          this.#metadata = resolved;
+          return this.#acquireSession();
+        },
+        (error: unknown) => {
+          this.#finish(GrpcError.from(error, Status.UNAVAILABLE), undefined);
+          return false;
+        },
+      );
+    }
+    return this.#acquireSession();
+  }
+
+  #acquireSession(): boolean | Promise<boolean> {
+    const session = this.#channel.readySession();
+    if (session !== undefined) return this.#open(session, false);
+    return this.#openWhenReady(false);
+  }
+
+  #openWhenReady(isRetry: boolean): Promise<boolean> {
+    return this.#channel.waitForSession(this.#setup.waitForReady, this.#setup.signal).then(
+      (session) => this.#open(session, isRetry),
+      (error: unknown) => {
+        this.#finish(copyError(GrpcError.from(error, Status.UNAVAILABLE)), undefined);
+        return false;
+      },
+    );
+  }
+
+  #open(session: ClientHttp2Session, isRetry: boolean): boolean | Promise<boolean> {
+    if (this.#isEnded) return false;
+    const { deadline, method } = this.#setup;
+    let timeoutMs: number | undefined;
+    if (deadline !== undefined) {
+      timeoutMs = deadline - Date.now();
+      if (timeoutMs <= 0) return this.#finish(deadlineExceeded(), undefined), false;
+    }
+    const headers = buildRequestHeaders({
+      path: method.path,
+      authority: this.#channel.authority,
+      scheme: this.#channel.scheme,
+      timeoutMs,
+      encoding: this.#setup.compression?.name,
+      acceptEncoding: ACCEPT_ENCODING_HEADER,
+      metadata: this.#metadata,
+    });
+    let stream: ClientHttp2Stream;
+    try {
+      stream = session.request(headers, { endStream: false });
+    } catch (error) {
+      // GOAWAY (or a dying session) raced this call: nothing was sent, so one retry on a new session is safe.
+      this.#channel.discardSession(session);
+      if (!isRetry) return this.#openWhenReady(true);
+      this.#finish(new GrpcError(statusFromNodeError(error), `could not start the call: ${(error as Error).message}`), undefined);
+      return false;
+    }
+    this.#session = session;
+    this.#stream = stream;
+    stream.on("response", this.#onResponse);
+    stream.on("data", this.#onData);
+    stream.on("trailers", this.#onTrailers);
+    stream.on("error", this.#onError);
+    stream.on("close", this.#onClose);
+    if (this.#isPaused) stream.pause();
+    return true;
+  }
+
+  /** Writes frame bytes; `isLast` half-closes in the same write. Returns false when the caller should await drain(). */
+  writeFrame(bytes: Uint8Array, isLast: boolean): boolean {
+    const stream = this.#stream;
+    if (stream === undefined || this.#isEnded || stream.writableEnded) return true;
+    if (isLast) {
+      stream.end(bytes);
+      return true;
+    }
+    return stream.write(bytes);
+  }
+
+  /** Half-closes the request side. */
+  halfClose(): void {
+    const stream = this.#stream;
+    if (stream !== undefined && !this.#isEnded && !stream.writableEnded) stream.end();
+  }
+
+  /** Resolves when the stream can take more bytes, or the call has ended. */
+  drain(): Promise<void> {
+    const stream = this.#stream;
+    if (stream === undefined || this.#isEnded || !stream.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#drainWaiter = resolve;
+      stream.once("drain", () => {
+        this.#drainWaiter = undefined;
+        resolve();
+      });
+    });
+  }
+
+  /** Stops reading the stream (its flow-control window closes) until resumeReading(). */
+  pauseReading(): void {
+    this.#isPaused = true;
+    this.#stream?.pause();
+  }
+
+  resumeReading(): void {
+    this.#isPaused = false;
+    this.#stream?.resume();
+  }
+
+  /** Ends the call with `error` and resets the stream with CANCEL (PROTOCOL-HTTP2); no-op once ended. */
+  cancel(error: GrpcError): void {
+    if (this.#isEnded) return;
+    const stream = this.#stream;
+    this.#finish(error, undefined);
+    if (stream !== undefined && !stream.destroyed) stream.close(NGHTTP2_CANCEL);
+  }
+
+  abortFromChannel(error: GrpcError): void {
+    this.cancel(copyError(error));
+  }
+
+  readonly #endFromSignal = (): void => {
+    this.cancel(copyError(GrpcError.from(this.#setup.signal?.reason, Status.CANCELLED)));
+  };
+
+  readonly #onResponse = (headers: IncomingHttpHeaders, flags: number): void => {
+    const error = errorFromResponseHeaders(headers);
+    if (error !== undefined) return this.cancel(error);
+    if ((flags & NGHTTP2_FLAG_END_STREAM) !== 0 || headers["grpc-status"] !== undefined) {
+      this.#trailers = headers; // Trailers-Only (PROTOCOL-HTTP2): no headers reach the listener
+      return;
+    }
+    this.#responseEncoding = headers["grpc-encoding"] as string | undefined;
+    const metadata = Metadata.fromHeaders(headers);
+    this.#setup.onHeader?.(metadata);
+    this.#listener.onHeaders(metadata);
+  };
+
+  readonly #onData = (chunk: Buffer): void => {
+    if (this.#isEnded) return;
+    let frames: Frame[];
+    try {
+      frames = this.#decoder.push(chunk);
+    } catch (error) {
+      return this.cancel(GrpcError.from(error, Status.INTERNAL));
+    }
+    for (let i = 0; i < frames.length; i++) this.#decode(frames[i] as Frame);
+  };
+
+  #decode(frame: Frame): void {
+    if (this.#pendingDecode === undefined && !frame.compressed) {
+      let message: unknown;
+      try {
+        message = deserializeMessage(this.#setup.method.responseSerializer, frame.payload);
+      } catch (error) {
+        return this.cancel(GrpcError.from(error, Status.INTERNAL));
+      }
+      return this.#receive(message);
+    }
+    // Inflating is asynchronous; chaining keeps messages (and the end) in order.
+    const previous = this.#pendingDecode ?? Promise.resolve();
+    this.#pendingDecode = previous
+      .then(() =>
+        decodeMessage(
+          this.#setup.method.responseSerializer,
+          frame,
+          compressionFor(this.#responseEncoding),
+          this.#channel.maxReceiveMessageBytes,
+        ),
+      )
+      .then(
+        (message) => this.#receive(message),
+        (error: unknown) => this.cancel(GrpcError.from(error, Status.INTERNAL)),
+      );
+  }
+
+  #receive(message: unknown): void {
+    if (this.#isEnded) return;
+    if (++this.#messagesReceived > 1 && this.#isSingleResponse) {
+      // grpc-go: a second response on a non-server-streaming RPC is a cardinality violation.
+      return this.cancel(new GrpcError(Status.INTERNAL, "cardinality violation: received a second response message for a non-server-streaming RPC"));
+    }
+    this.#listener.onMessage(message);
+  }
+
+  readonly #onTrailers = (trailers: IncomingHttpHeaders): void => {
+    this.#trailers = trailers;
+  };
+
+  readonly #onError = (error: unknown): void => {
+    this.#streamError = error;
+  };
+
+  readonly #onClose = (): void => {
+    if (this.#isEnded) return;
+    if (this.#pendingDecode !== undefined) void this.#pendingDecode.then(this.#settleFromPeer);
+    else this.#settleFromPeer();
+  };
+
+  readonly #settleFromPeer = (): void => {
+    if (this.#isEnded) return;
+    const trailers = this.#trailers;
+    this.#finish(trailers === undefined ? this.#errorWithoutTrailers() : this.#errorFromTrailers(trailers), trailers);
+  };
+
+  #errorFromTrailers(trailers: RawHeaders): GrpcError | undefined {
+    try {
+      this.#decoder.finish();
+    } catch (error) {
+      return GrpcError.from(error, Status.INTERNAL);
+    }
+    const error = statusFromTrailers(trailers);
+    if (error === undefined && this.#isSingleResponse && this.#messagesReceived === 0) {
+      return new GrpcError(Status.INTERNAL, "cardinality violation: received no response message for a non-server-streaming RPC");
+    }
+    return error;
+  }
+
+  #errorWithoutTrailers(): GrpcError {
+    const streamError = this.#streamError as { code?: unknown; message?: string } | undefined;
+    if (streamError !== undefined && streamError.code !== "ERR_HTTP2_STREAM_ERROR") {
+      return new GrpcError(statusFromNodeError(streamError), `connection failed: ${streamError.message ?? String(streamError)}`, undefined, {
+        cause: streamError,
+      });
+    }
+    if (this.#session?.destroyed === true) {
+      // PROTOCOL-HTTP2: a connection that fails is UNAVAILABLE, whatever code the streams were closed with.
+      return new GrpcError(Status.UNAVAILABLE, "the connection closed before the call ended");
+    }
+    const rstCode = this.#stream?.rstCode ?? NGHTTP2_NO_ERROR;
+    if (rstCode !== NGHTTP2_NO_ERROR) {
+      return new GrpcError(statusFromRstCode(rstCode), `stream reset by the server with ${describeRstCode(rstCode)}`);
+    }
+    return new GrpcError(Status.INTERNAL, "server closed the stream without sending trailers");
+  }
+
+  #finish(error: GrpcError | undefined, trailers: RawHeaders | undefined): void {
+    if (this.#isEnded) return;
+    this.#isEnded = true;
+    this.#endError = error;
+    this.#setup.signal?.removeEventListener("abort", this.#endFromSignal);
+    this.#channel.callEnded(this);
+    this.#drainWaiter?.();
+    this.#drainWaiter = undefined;
+    if (error !== undefined && this.#setup.callSite !== undefined) attachCallSite(error, this.#setup.callSite);
+    const trailerMetadata = trailers === undefined ? new Metadata() : Metadata.fromHeaders(trailers);
+    this.#setup.onTrailer?.(trailerMetadata);
+    this.#listener.onEnd(error, trailerMetadata);
+  }
+}

@@ -1,0 +1,100 @@
+import { compressionFor, type Compression } from "../codec/compression.js";
+import { CallSignal, resolveDeadline } from "../deadline.js";
+import type { AnyMethodDefinition } from "../definition.js";
+import { GrpcError } from "../grpc-error.js";
+import type { Metadata } from "../metadata.js";
+import type { CallOptions } from "./call-options.js";
+import { ClientCall, type CallListener } from "./client-call.js";
+import { withDefaults, type ClientContext } from "./client-context.js";
+import { attachCallSite } from "./call-site.js";
+import { addCredentialMetadata, credentialsOf } from "./request-metadata.js";
+
+/**
+ * A unary call without interceptors: one stream, one write with END_STREAM, callbacks straight
+ * from the stream's events to the promise (no async iterators, no per-call generator).
+ * Rejects with GrpcError; its stack shows the caller.
+ */
+export function callUnary(context: ClientContext, method: AnyMethodDefinition, request: unknown, callOptions: CallOptions | undefined): Promise<unknown> {
+  const callSite = new Error();
+  const options = withDefaults(context.defaultCallOptions, callOptions);
+  return new Promise((resolve, reject) => {
+    const deadline = options.timeoutMs === undefined && options.deadline === undefined ? undefined : resolveDeadline(options, Date.now());
+    const callSignal = deadline !== undefined || options.signal !== undefined ? new CallSignal({ signal: options.signal, deadline }) : undefined;
+    const listener = new UnaryListener(resolve, reject, callSignal);
+    let compression: Compression | undefined;
+    try {
+      compression = options.compression === undefined ? undefined : compressionFor(options.compression);
+    } catch (error) {
+      return listener.fail(error, callSite);
+    }
+    const call = new ClientCall(
+      context.channel,
+      {
+        method,
+        metadata: options.metadata,
+        deadline,
+        signal: callSignal?.signal,
+        compression,
+        waitForReady: options.waitForReady === true,
+        onHeader: options.onHeader,
+        onTrailer: options.onTrailer,
+        callSite,
+      },
+      listener,
+    );
+    let frame: Uint8Array | Promise<Uint8Array>;
+    try {
+      frame = call.encodeRequest(request);
+    } catch (error) {
+      return listener.fail(error, callSite); // nothing was sent: a bad request never opens a stream
+    }
+    const credentials = credentialsOf(context.callCredentials, options.credentials);
+    const metadata =
+      credentials.length === 0 ? undefined : addCredentialMetadata(credentials, context.channel, method, options.metadata, callSignal?.signal);
+    const started = call.start(metadata);
+    if (started === true && !(frame instanceof Promise)) {
+      call.writeFrame(frame, true);
+      return;
+    }
+    void Promise.all([started, frame]).then(
+      ([isStarted, bytes]) => {
+        if (isStarted) call.writeFrame(bytes, true);
+      },
+      (error: unknown) => call.cancel(GrpcError.from(error)),
+    );
+  });
+}
+
+/** Collects the one response of a unary call and settles its promise when the call ends. */
+class UnaryListener implements CallListener {
+  #response: unknown;
+  readonly #resolve: (value: unknown) => void;
+  readonly #reject: (reason: unknown) => void;
+  readonly #callSignal: CallSignal | undefined;
+
+  constructor(resolve: (value: unknown) => void, reject: (reason: unknown) => void, callSignal: CallSignal | undefined) {
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#callSignal = callSignal;
+  }
+
+  onHeaders(): void {}
+
+  onMessage(message: unknown): void {
+    this.#response = message;
+  }
+
+  onEnd(error: GrpcError | undefined, _trailers: Metadata): void {
+    this.#callSignal?.dispose();
+    if (error === undefined) this.#resolve(this.#response);
+    else this.#reject(error);
+  }
+
+  /** Fails before the call started: the error still points at the caller. */
+  fail(reason: unknown, callSite: Error): void {
+    this.#callSignal?.dispose();
+    const error = GrpcError.from(reason);
+    attachCallSite(error, callSite);
+    this.#reject(error);
+  }
+}
