@@ -36,9 +36,11 @@ export type {
 export type { IncomingCall, ServerInvoke, ServerInterceptor } from "./server/server-interceptor.js";
 export type { Server, ServerOptions, ServerKeepaliveOptions, ListenOptions, CloseOptions } from "./server/server-options.js";
 
-// Client. createClient and createChannel are exported from ./client/*.js once they exist.
+// Client.
+export { createClient, closeClient } from "./client/client.js";
+export { createChannel } from "./client/channel.js";
 export type { CallOptions, WriteOptions } from "./client/call-options.js";
-export type { CallCredentials, CallCredentialsContext } from "./client/call-credentials.js";
+export { metadataCredentials, type CallCredentials, type CallCredentialsContext } from "./client/call-credentials.js";
 export type {
   CallMetadata,
   RequestWriter,
@@ -56,4 +58,4 @@ export type {
   ClientMethodFor,
   ServiceClient,
 } from "./client/service-client.js";
-export type { BackoffOptions, ChannelOptions, Channel, ClientOptions } from "./client/client-options.js";
+export type { BackoffOptions, ChannelOptions, Channel, ClientOptions, ConnectivityState } from "./client/client-options.js";
