@@ -1,0 +1,20 @@
+import { buildReport, formatReport } from "./report.js";
+import { runLoadScenarios } from "./load-plan.js";
+import { runMemoryScenarios } from "./memory-plan.js";
+import { parseOptions } from "./options.js";
+
+// `npm run bench -- [options]`: the orchestrator. It only forks workers and collects numbers;
+// servers and clients each run in their own process. Progress goes to stderr, results to stdout.
+
+let options;
+try {
+  options = parseOptions(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(2);
+}
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const loadRuns = await runLoadScenarios(options, log);
+const memoryRuns = await runMemoryScenarios(options, log);
+const report = buildReport(loadRuns, memoryRuns, options);
+process.stdout.write(options.isJson ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);

@@ -1,0 +1,121 @@
+import { IMPL_NAMES, type ImplName } from "./clients/bench-client.js";
+import { LOAD_SCENARIOS, MEMORY_SCENARIOS, type ScenarioName } from "./scenarios.js";
+
+/** Which side of the wire a measurement isolates. */
+export type Side = "server" | "client" | "e2e" | "h2load";
+const SIDES: readonly Side[] = ["server", "client", "e2e", "h2load"];
+const ALL_SCENARIOS: readonly ScenarioName[] = [...LOAD_SCENARIOS.map((s) => s.name), ...MEMORY_SCENARIOS.map((s) => s.name)];
+
+/** The parsed command line of `npm run bench`. */
+export interface BenchOptions {
+  readonly scenarios: readonly ScenarioName[];
+  /** Always contains "raw": the ceiling every ratio is taken against. */
+  readonly impls: readonly ImplName[];
+  readonly sides: readonly Side[];
+  readonly runs: number;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+  /** Streams held open in the open-streams scenario. */
+  readonly streams: number;
+  /** Connections held open in the idle-connections scenario. */
+  readonly connections: number;
+  readonly isJson: boolean;
+  /** Directory for `node --cpu-prof` profiles of every worker process, when set. */
+  readonly profileDir: string | undefined;
+}
+
+/** The usage text printed by --help. */
+export const USAGE = `usage: npm run bench -- [options]     (or: node dist/bench/main.js [options])
+  --scenarios a,b,..   ${ALL_SCENARIOS.join(",")}
+                       (default: all)
+  --impls a,b,..       ${IMPL_NAMES.join(",")} (default: all; raw, the ceiling, always runs)
+  --sides a,b,..       server (each server vs the raw client), client (each client vs the raw
+                       server), e2e (each client vs its own server), h2load (each server vs
+                       h2load, when installed) (default: all)
+  --runs N             repetitions of every measurement; the median is reported (default 3)
+  --warmup-ms N        warm-up before each measured window (default 1000)
+  --duration-ms N      measured window (default 3000)
+  --streams N          open-streams: streams held open (default 10000)
+  --connections N      idle-connections: connections held open (default 200)
+  --quick              --runs 1 --warmup-ms 200 --duration-ms 500 --streams 1000 --connections 20
+  --json               print the results as JSON instead of tables
+  --profile DIR        run every worker under node --cpu-prof, writing profiles to DIR
+`;
+
+/** Parses argv (without node and the script); throws Error with the usage text for bad input. */
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  let scenarios: ScenarioName[] = [...ALL_SCENARIOS];
+  let impls: ImplName[] = [...IMPL_NAMES];
+  let sides: Side[] = [...SIDES];
+  let runs = 3;
+  let warmupMs = 1000;
+  let durationMs = 3000;
+  let streams = 10_000;
+  let connections = 200;
+  let isJson = false;
+  let profileDir: string | undefined;
+
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] as string;
+    const value = (): string => {
+      const next = argv[++i];
+      if (next === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
+      return next;
+    };
+    switch (flag) {
+      case "--scenarios":
+        scenarios = pickList(value(), ALL_SCENARIOS, flag);
+        break;
+      case "--impls":
+        impls = pickList(value(), [...IMPL_NAMES], flag);
+        break;
+      case "--sides":
+        sides = pickList(value(), [...SIDES], flag);
+        break;
+      case "--runs":
+        runs = positiveInteger(value(), flag);
+        break;
+      case "--warmup-ms":
+        warmupMs = positiveInteger(value(), flag, 0);
+        break;
+      case "--duration-ms":
+        durationMs = positiveInteger(value(), flag);
+        break;
+      case "--streams":
+        streams = positiveInteger(value(), flag);
+        break;
+      case "--connections":
+        connections = positiveInteger(value(), flag);
+        break;
+      case "--quick":
+        [runs, warmupMs, durationMs, streams, connections] = [1, 200, 500, 1000, 20];
+        break;
+      case "--json":
+        isJson = true;
+        break;
+      case "--profile":
+        profileDir = value();
+        break;
+      case "--help":
+        throw new Error(USAGE);
+      default:
+        throw new Error(`unknown option ${flag}\n${USAGE}`);
+    }
+  }
+  if (!impls.includes("raw")) impls.unshift("raw");
+  return { scenarios, impls, sides, runs, warmupMs, durationMs, streams, connections, isJson, profileDir };
+}
+
+function pickList<T extends string>(text: string, allowed: readonly T[], flag: string): T[] {
+  const picked = text.split(",").filter((item) => item !== "");
+  for (const item of picked) {
+    if (!allowed.includes(item as T)) throw new Error(`${flag}: unknown value "${item}" (one of ${allowed.join(", ")})`);
+  }
+  return picked as T[];
+}
+
+function positiveInteger(text: string, flag: string, least = 1): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < least) throw new Error(`${flag}: expected an integer ≥ ${least}, got "${text}"`);
+  return value;
+}

@@ -1,0 +1,115 @@
+import http2 from "node:http2";
+import type { AddressInfo } from "node:net";
+import { FRAMES, PATHS, decodeRequestCount, encodeCountReply, repeatFrame } from "../bench-messages.js";
+import { FrameCounter } from "../frame-counter.js";
+import type { BenchServer } from "./bench-server.js";
+import { waitForDrain } from "./wait-for-drain.js";
+
+// The ceiling server: node:http2 with no library. It answers with pre-framed bytes, headers
+// {":status": 200, content-type} and trailers {grpc-status: 0}: the least a gRPC reply can cost.
+
+const RESPONSE_HEADERS = { ":status": 200, "content-type": "application/grpc" };
+const OK_TRAILERS = { "grpc-status": "0" };
+const UNIMPLEMENTED = { ":status": 200, "content-type": "application/grpc", "grpc-status": "12" };
+/** Replies per coalesced write in server streaming. */
+const WRITE_BATCH = 64;
+const replyBatch = repeatFrame(FRAMES.smallReply, WRITE_BATCH);
+
+/** Starts the raw server on 127.0.0.1 on a free port. */
+export async function startRawServer(): Promise<BenchServer> {
+  // No session memory cap: the open-streams scenario holds thousands of streams per connection.
+  const server = http2.createServer({ maxSessionMemory: 1024 });
+  const sessions = new Set<http2.ServerHttp2Session>();
+  server.on("session", (session) => {
+    sessions.add(session);
+    session.on("close", () => sessions.delete(session));
+  });
+  server.on("stream", (stream, headers) => {
+    stream.on("error", () => {});
+    switch (headers[":path"]) {
+      case PATHS.unary:
+        return answerUnary(stream);
+      case PATHS.serverStream:
+        return answerServerStream(stream);
+      case PATHS.clientStream:
+        return answerClientStream(stream);
+      case PATHS.bidi:
+        return answerBidi(stream);
+      default:
+        stream.respond(UNIMPLEMENTED, { endStream: true });
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const session of sessions) session.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function sendTrailersWhenWanted(stream: http2.ServerHttp2Stream): void {
+  stream.once("wantTrailers", () => stream.sendTrailers(OK_TRAILERS));
+}
+
+function answerUnary(stream: http2.ServerHttp2Stream): void {
+  let receivedBytes = 0;
+  stream.on("data", (chunk: Buffer) => {
+    receivedBytes += chunk.length;
+  });
+  stream.once("end", () => {
+    stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
+    sendTrailersWhenWanted(stream);
+    stream.end(receivedBytes > FRAMES.smallRequest.length ? FRAMES.largeReply : FRAMES.smallReply);
+  });
+}
+
+function answerServerStream(stream: http2.ServerHttp2Stream): void {
+  const chunks: Buffer[] = [];
+  stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+  stream.once("end", () => {
+    const count = decodeRequestCount(Buffer.concat(chunks));
+    stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
+    sendTrailersWhenWanted(stream);
+    void writeReplies(stream, count);
+  });
+}
+
+async function writeReplies(stream: http2.ServerHttp2Stream, count: number): Promise<void> {
+  let left = count;
+  for (; left >= WRITE_BATCH && !stream.destroyed; left -= WRITE_BATCH) {
+    if (!stream.write(replyBatch)) await waitForDrain(stream);
+  }
+  if (stream.destroyed) return;
+  stream.end(left > 0 ? repeatFrame(FRAMES.smallReply, left) : undefined);
+}
+
+function answerClientStream(stream: http2.ServerHttp2Stream): void {
+  const frames = new FrameCounter();
+  let received = 0;
+  stream.on("data", (chunk: Buffer) => {
+    received += frames.push(chunk);
+  });
+  stream.once("end", () => {
+    stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
+    sendTrailersWhenWanted(stream);
+    stream.end(encodeCountReply(received));
+  });
+}
+
+function answerBidi(stream: http2.ServerHttp2Stream): void {
+  const frames = new FrameCounter();
+  stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
+  sendTrailersWhenWanted(stream);
+  stream.on("data", (chunk: Buffer) => {
+    const received = frames.push(chunk);
+    if (received === 1) stream.write(FRAMES.smallReply);
+    else if (received > 1) stream.write(repeatFrame(FRAMES.smallReply, received));
+  });
+  stream.once("end", () => stream.end());
+}
