@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadService, type ServiceDefinition } from "../../src/index.js";
+import { loadService, type MethodDefinition, type ServiceDefinition } from "../../src/index.js";
 
 export interface BoolValue {
   readonly value: boolean;
@@ -40,13 +40,33 @@ export interface ResponseParameters {
   readonly compressed: BoolValue | null;
 }
 export interface StreamingOutputCallRequest {
-  readonly responseParameters: readonly ResponseParameters[];
+  readonly responseParameters: ResponseParameters[];
   readonly payload: Payload | null;
   readonly responseStatus: EchoStatus | null;
 }
 export interface StreamingOutputCallResponse {
   readonly payload: Payload | null;
 }
+
+/** What senders pass: every field optional (h2grpc's serializer fills in the defaults). */
+type In<T> = { [K in keyof T]?: T[K] extends object | null ? In<NonNullable<T[K]>> | null : T[K] };
+type Unary<Req, Res> = MethodDefinition<In<Req>, In<Res>, Req, Res, "unary">;
+type Bidi<Req, Res> = MethodDefinition<In<Req>, In<Res>, Req, Res, "bidi_streaming">;
+
+/** grpc.testing.TestService with its message types, for typed handlers and clients. */
+export type TestServiceDefinition = ServiceDefinition<{
+  emptyCall: Unary<object, object>;
+  unaryCall: Unary<SimpleRequest, SimpleResponse>;
+  cacheableUnaryCall: Unary<SimpleRequest, SimpleResponse>;
+  streamingOutputCall: MethodDefinition<In<StreamingOutputCallRequest>, In<StreamingOutputCallResponse>, StreamingOutputCallRequest, StreamingOutputCallResponse, "server_streaming">;
+  streamingInputCall: MethodDefinition<In<StreamingInputCallRequest>, In<StreamingInputCallResponse>, StreamingInputCallRequest, StreamingInputCallResponse, "client_streaming">;
+  fullDuplexCall: Bidi<StreamingOutputCallRequest, StreamingOutputCallResponse>;
+  halfDuplexCall: Bidi<StreamingOutputCallRequest, StreamingOutputCallResponse>;
+  unimplementedCall: Unary<object, object>;
+}>;
+
+/** grpc.testing.UnimplementedService. */
+export type UnimplementedServiceDefinition = ServiceDefinition<{ unimplementedCall: Unary<object, object> }>;
 
 // Works from test/interop (vitest) and from dist/test/interop (the built programs).
 function findProtosDir(): string {
@@ -62,12 +82,12 @@ function findProtosDir(): string {
 export const PROTOS_DIR = findProtosDir();
 
 /** grpc.testing.TestService, with h2grpc's protobufjs serializers. */
-export const TestService: ServiceDefinition = loadService("grpc/testing/test.proto", "grpc.testing.TestService", {
+export const TestService = loadService<TestServiceDefinition>("grpc/testing/test.proto", "grpc.testing.TestService", {
   includeDirs: [PROTOS_DIR],
 });
 
 /** grpc.testing.UnimplementedService, which no interop server implements. */
-export const UnimplementedService: ServiceDefinition = loadService(
+export const UnimplementedService = loadService<UnimplementedServiceDefinition>(
   "grpc/testing/test.proto",
   "grpc.testing.UnimplementedService",
   { includeDirs: [PROTOS_DIR] },

@@ -3,6 +3,7 @@
 // --test_case=NAME|a,b|all [--use_tls=true --use_test_ca=true --ca_file=F --server_host_override=NAME]
 import { readFileSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
+import type { ServiceDefinition } from "../../../src/index.js";
 import { runCases, selectCases } from "../case-runner.js";
 import { parseFlags } from "../flags.js";
 import { ensureInteropCerts } from "../interop-certs.js";
@@ -33,7 +34,7 @@ const plain = new grpc.Client(address, credentials, channelOptions);
 const gzipped = new grpc.Client(address, credentials, { ...channelOptions, "grpc.default_compression_algorithm": 2 });
 
 type Method = { path: string; requestSerializer: { serialize(v: unknown): Uint8Array }; responseSerializer: { deserialize(b: Uint8Array): unknown } };
-const method = (name: string, service = TestService): Method => service.methods[name] as Method;
+const method = (name: string, service: ServiceDefinition = TestService): Method => service.methods[name] as Method;
 const serialize = (m: Method) => (value: unknown) => Buffer.from(m.requestSerializer.serialize(value));
 const deserialize = <T>(m: Method) => (bytes: Buffer) => m.responseSerializer.deserialize(bytes) as T;
 
@@ -46,7 +47,7 @@ function tapped(metadata = new grpc.Metadata()): { metadata: grpc.Metadata; id: 
 
 interface UnaryResult<T> { response: T; headers: grpc.Metadata; trailers: grpc.Metadata }
 
-function unary<T>(name: string, request: unknown, options: { client?: grpc.Client; metadata?: grpc.Metadata; service?: typeof TestService } = {}): Promise<UnaryResult<T>> {
+function unary<T>(name: string, request: unknown, options: { client?: grpc.Client; metadata?: grpc.Metadata; service?: ServiceDefinition } = {}): Promise<UnaryResult<T>> {
   const m = method(name, options.service);
   return new Promise((resolve, reject) => {
     let headers = new grpc.Metadata();
