@@ -1,3 +1,4 @@
+import { constants as bufferConstants } from "node:buffer";
 import zlib from "node:zlib";
 import { promisify } from "node:util";
 import { GrpcError } from "../grpc-error.js";
@@ -17,6 +18,7 @@ type ZlibAsync = (buffer: zlib.InputType, options: zlib.ZlibOptions) => Promise<
 // Small inputs are cheaper inline than on the libuv thread pool; a deflate stream expands at most
 // ~1032x, so an input this small inflates to at most ~16 MiB, and maxOutputLength stops it sooner.
 const SYNC_INPUT_LIMIT_BYTES = 16 * 1024;
+const MAX_BUFFER_BYTES = bufferConstants.MAX_LENGTH;
 
 function zlibCompression(
   name: string,
@@ -32,7 +34,8 @@ function zlibCompression(
     },
     async decompress(bytes, maxBytes) {
       // zlib stops and throws ERR_BUFFER_TOO_LARGE once the output would pass maxOutputLength.
-      const options = { maxOutputLength: Math.max(1, maxBytes) };
+      // maxOutputLength must lie in [1, buffer.constants.MAX_LENGTH] or zlib throws a RangeError of its own.
+      const options = { maxOutputLength: Math.min(Math.max(1, maxBytes), MAX_BUFFER_BYTES) };
       let out: Buffer;
       try {
         out = bytes.length <= SYNC_INPUT_LIMIT_BYTES ? decompressSync(bytes, options) : await decompressAsync(bytes, options);

@@ -1,3 +1,4 @@
+import protobuf from "protobufjs";
 import type { Type } from "protobufjs";
 import type { Serializer } from "../definition.js";
 
@@ -26,7 +27,23 @@ export function createProtobufSerializer<In = unknown, Out = In>(type: Type): Se
       return type.encode(message).finish();
     },
     deserialize(bytes: Uint8Array): Out {
-      return type.toObject(type.decode(bytes), TO_OBJECT_OPTIONS) as Out;
+      const reader = Buffer.isBuffer(bytes) ? new CheckedBufferReader(bytes) : bytes;
+      return type.toObject(type.decode(reader), TO_OBJECT_OPTIONS) as Out;
     },
   };
+}
+
+/**
+ * protobufjs's BufferReader (used for every Buffer, i.e. all bytes node:http2 receives) reads a
+ * string whose length runs past the end as a shorter string instead of failing, so a truncated
+ * message would decode "successfully". This reader checks the bound like the Uint8Array reader does.
+ */
+class CheckedBufferReader extends protobuf.BufferReader {
+  override string(): string {
+    const length = this.uint32();
+    const start = this.pos;
+    if (start + length > this.len) throw new RangeError(`index out of range: ${start} + ${length} > ${this.len}`);
+    this.pos = start + length;
+    return (this.buf as Buffer).toString("utf8", start, this.pos);
+  }
 }
