@@ -63,7 +63,7 @@ describe("loadService", () => {
 
   it("decodes with lowerCamel names, defaults present, 64-bit integers as strings and enums as names", () => {
     const decoded = roundTrip(method(Shapes, "sync"), {
-      ids: [1, "9007199254740993", protobuf.util.Long.fromString("18")],
+      ids: [1, "9007199254740993", { low: 18, high: 0, unsigned: false }], // number, decimal string, Long-like
       serial: "18446744073709551615",
       kind: 1,
     }) as Record<string, unknown>;
