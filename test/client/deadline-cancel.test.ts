@@ -1,0 +1,135 @@
+import http2 from "node:http2";
+import * as grpc from "@grpc/grpc-js";
+import { afterEach, describe, expect, it } from "vitest";
+import { closeClient, createClient } from "../../src/client/client.js";
+import { Status } from "../../src/status.js";
+import { rejectionOf } from "../helpers/catch-grpc-error.js";
+import { Echo, startGrpcJsServer, type EchoRequest, type GrpcJsPeer } from "./grpc-js-peer.js";
+import { startRawServer, type RawServer } from "./raw-server.js";
+
+type Client = Record<string, (...args: unknown[]) => any>;
+
+let raw: RawServer | undefined;
+let peer: GrpcJsPeer | undefined;
+let client: Client | undefined;
+afterEach(async () => {
+  if (client !== undefined) closeClient(client);
+  await raw?.close();
+  await peer?.close();
+  raw = peer = client = undefined;
+});
+
+/** A server that accepts every stream and never answers; resolves each stream's received RST code. */
+async function silentServer(): Promise<{ address: string; resets: Promise<number>[]; firstStream: Promise<void> }> {
+  const resets: Promise<number>[] = [];
+  let streamArrived!: () => void;
+  const firstStream = new Promise<void>((resolve) => (streamArrived = resolve));
+  raw = await startRawServer((stream) => {
+    streamArrived();
+    stream.on("data", () => {});
+    resets.push(new Promise((resolve) => stream.on("close", () => resolve(stream.rstCode ?? -1))));
+  });
+  return { address: raw.address, resets, firstStream };
+}
+
+describe("deadlines", () => {
+  it("a unary call against a server that never answers fails DEADLINE_EXCEEDED and resets the stream with CANCEL", async () => {
+    const server = await silentServer();
+    client = createClient(Echo, { address: server.address }) as unknown as Client;
+    const started = Date.now();
+    const error = await rejectionOf(() => client!.unary({ message: "x" }, { timeoutMs: 200 }));
+    expect(error.code).toBe(Status.DEADLINE_EXCEEDED);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(await server.resets[0]).toBe(http2.constants.NGHTTP2_CANCEL);
+  });
+
+  it("a server stream that stalls fails DEADLINE_EXCEEDED during iteration", async () => {
+    const server = await silentServer();
+    client = createClient(Echo, { address: server.address }) as unknown as Client;
+    const error = await rejectionOf(async () => {
+      for await (const _ of client!.serverStream({ message: "x" }, { deadline: Date.now() + 150 })) void _;
+    });
+    expect(error.code).toBe(Status.DEADLINE_EXCEEDED);
+    expect(await server.resets[0]).toBe(http2.constants.NGHTTP2_CANCEL);
+  });
+
+  it("an already expired deadline fails without sending anything", async () => {
+    const server = await silentServer();
+    client = createClient(Echo, { address: server.address }) as unknown as Client;
+    const error = await rejectionOf(() => client!.unary({ message: "x" }, { deadline: Date.now() - 1 }));
+    expect(error.code).toBe(Status.DEADLINE_EXCEEDED);
+  });
+
+  it("the error's stack shows the caller's line", async () => {
+    const server = await silentServer();
+    client = createClient(Echo, { address: server.address }) as unknown as Client;
+    const error = await rejectionOf(() => client!.unary({ message: "x" }, { timeoutMs: 20 }));
+    expect(error.stack).toContain("deadline-cancel.test.ts");
+    expect(error.stack).toMatch(/^GrpcError: \[DEADLINE_EXCEEDED\]/);
+  });
+});
+
+describe("cancellation", () => {
+  it("aborting the signal fails the call with CANCELLED and resets the stream", async () => {
+    const server = await silentServer();
+    client = createClient(Echo, { address: server.address }) as unknown as Client;
+    const controller = new AbortController();
+    const call = client.unary({ message: "x" }, { signal: controller.signal });
+    await server.firstStream;
+    controller.abort();
+    const error = await rejectionOf(() => call);
+    expect(error.code).toBe(Status.CANCELLED);
+    expect(await server.resets[0]).toBe(http2.constants.NGHTTP2_CANCEL);
+  });
+
+  it("a signal aborted before the call fails it with CANCELLED without opening a stream", async () => {
+    const server = await silentServer();
+    client = createClient(Echo, { address: server.address }) as unknown as Client;
+    const error = await rejectionOf(() => client!.unary({ message: "x" }, { signal: AbortSignal.abort() }));
+    expect(error.code).toBe(Status.CANCELLED);
+    expect(raw!.requests).toHaveLength(0);
+  });
+
+  it("breaking out of for-await over a server stream cancels the call on the server", async () => {
+    let serverSawCancel!: () => void;
+    const cancelled = new Promise<void>((resolve) => (serverSawCancel = resolve));
+    peer = await startGrpcJsServer({
+      ServerStream(call: grpc.ServerWritableStream<EchoRequest, unknown>) {
+        call.on("cancelled", serverSawCancel);
+        let index = 0;
+        const timer = setInterval(() => call.write({ message: "tick", index: index++ }), 5);
+        call.on("cancelled", () => clearInterval(timer));
+      },
+    });
+    client = createClient(Echo, { address: peer.address }) as unknown as Client;
+    const seen: unknown[] = [];
+    for await (const reply of client.serverStream({ message: "x" })) {
+      seen.push(reply);
+      if (seen.length === 3) break;
+    }
+    await cancelled;
+    expect(seen).toHaveLength(3);
+  });
+
+  it("cancel() on a bidi call object fails iteration with CANCELLED and the server sees the cancel", async () => {
+    let serverSawCancel!: () => void;
+    const cancelled = new Promise<void>((resolve) => (serverSawCancel = resolve));
+    peer = await startGrpcJsServer({
+      Bidi(call: grpc.ServerDuplexStream<EchoRequest, unknown>) {
+        call.on("cancelled", serverSawCancel);
+        call.on("data", (request: EchoRequest) => call.write({ message: request.message }));
+      },
+    });
+    client = createClient(Echo, { address: peer.address }) as unknown as Client;
+    const call = client.bidi();
+    await call.write({ message: "one" });
+    const iterator = call[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toMatchObject({ message: "one" });
+    call.cancel();
+    const error = await rejectionOf(() => iterator.next());
+    expect(error.code).toBe(Status.CANCELLED);
+    await cancelled;
+    expect((await call.trailers).size).toBe(0);
+    await expect(call.write({ message: "late" })).rejects.toMatchObject({ code: Status.CANCELLED });
+  });
+});
