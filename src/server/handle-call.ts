@@ -135,7 +135,7 @@ function onUnaryData(this: CallStream, chunk: Buffer): void {
 
 function onUnaryEnd(this: CallStream): void {
   const call = unaryCallOf(this);
-  if (call === undefined || call.isFinished) return;
+  if (call === undefined || call.isFinished || this.aborted) return;
   let request: unknown;
   try {
     call.decoder.finish();

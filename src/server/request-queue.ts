@@ -108,6 +108,11 @@ export class RequestQueue implements AsyncIterable<unknown>, AsyncIterator<unkno
   }
 
   onEnd(): void {
+    // Node ends the readable side of a stream the client reset too; that is a cancel, not an end.
+    if (this.#call.stream.aborted) {
+      this.onClose();
+      return;
+    }
     try {
       this.#call.decoder.finish();
     } catch (error) {

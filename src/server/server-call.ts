@@ -83,6 +83,7 @@ export class ServerCall implements ServerCallContext {
     this.decoder = new FrameDecoder(config.maxReceiveMessageBytes);
     this.stream[CALL] = this;
     stream.on("close", onStreamClose);
+    stream.on("aborted", onStreamAborted);
     stream.on("error", ignoreStreamError);
     stream.on("wantTrailers", onWantTrailers);
     if (deadline !== undefined) this.#disarmDeadline = armDeadline(deadline, () => this.#onDeadline());
@@ -213,8 +214,8 @@ export class ServerCall implements ServerCallContext {
     this.fail(deadlineExceeded(), false);
   }
 
-  /** Called when the stream closes: before a status, that is a client cancel (or server shutdown). */
-  onClosed(): void {
+  /** Called when the client resets the stream (or the session goes): before a status, that is a cancel. */
+  onAborted(): void {
     if (!this.isFinished) {
       this.isFinished = true;
       this.abort(
@@ -223,6 +224,11 @@ export class ServerCall implements ServerCallContext {
           : new GrpcError(Status.CANCELLED, "call cancelled by the client"),
       );
     }
+  }
+
+  /** Called when the stream closes: releases the call; a close before the status is a cancel. */
+  onClosed(): void {
+    this.onAborted();
     this.abort(CALL_COMPLETED);
     this.stream[CALL] = undefined;
   }
@@ -288,6 +294,10 @@ const CALL_COMPLETED = new GrpcError(Status.CANCELLED, "call completed");
 
 function onStreamClose(this: CallStream): void {
   this[CALL]?.onClosed();
+}
+
+function onStreamAborted(this: CallStream): void {
+  this[CALL]?.onAborted();
 }
 
 function onWantTrailers(this: CallStream): void {

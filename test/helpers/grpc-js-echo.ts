@@ -40,7 +40,7 @@ export class EchoClient {
     const m = method("unary");
     return new Promise((resolve, reject) => {
       let headers = new grpc.Metadata();
-      let trailers = new grpc.Metadata();
+      let outcome: { error: grpc.ServiceError | null; reply: EchoReply | undefined } | undefined;
       const call = this.client.makeUnaryRequest(
         m.path,
         serialize(m),
@@ -48,10 +48,15 @@ export class EchoClient {
         request,
         options.metadata ?? new grpc.Metadata(),
         { ...(options.deadline !== undefined ? { deadline: options.deadline } : {}), ...options.call },
-        (error, reply) => (error ? reject(Object.assign(error, { headers, trailers })) : resolve({ reply: reply as EchoReply, headers, trailers })),
+        (error, reply) => (outcome = { error, reply: reply as EchoReply | undefined }),
       );
       call.on("metadata", (md) => (headers = md));
-      call.on("status", (status) => (trailers = status.metadata));
+      // grpc-js calls the callback before it emits 'status'; settle once both are in.
+      call.on("status", (status) => {
+        const trailers = status.metadata;
+        if (outcome?.error) reject(Object.assign(outcome.error, { headers, trailers }));
+        else resolve({ reply: outcome?.reply as EchoReply, headers, trailers });
+      });
     });
   }
 
