@@ -1,0 +1,168 @@
+import http2 from "node:http2";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { createChannel } from "../../src/client/channel.js";
+import { closeClient, createClient } from "../../src/client/client.js";
+import { Status } from "../../src/status.js";
+import { insecure } from "../../src/transport/tls.js";
+import { rejectionOf } from "../helpers/catch-grpc-error.js";
+import { Echo, type EchoRequest } from "./grpc-js-peer.js";
+import { startOwnServer } from "./own-server.js";
+import { frameOf, startRawServer } from "./raw-server.js";
+
+type Client = Record<string, (...args: unknown[]) => any>;
+
+const echoImpl = {
+  async unary(request: EchoRequest) {
+    return { message: request.message };
+  },
+} as never;
+
+/** A port nothing listens on (bound, then released). */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe("connectivity", () => {
+  it("a call to a target with nothing listening fails fast with UNAVAILABLE", async () => {
+    const client = createClient(Echo, { address: `127.0.0.1:${await freePort()}`, backoff: { initialMs: 60_000 } }) as unknown as Client;
+    try {
+      const error = await rejectionOf(() => client.unary({ message: "x" }, { timeoutMs: 10_000 }));
+      expect(error.code).toBe(Status.UNAVAILABLE);
+      expect(error.details).toContain("ECONNREFUSED");
+      // In TRANSIENT_FAILURE (backoff pending) the next call fails fast without dialling.
+      expect((await rejectionOf(() => client.unary({ message: "x" }))).code).toBe(Status.UNAVAILABLE);
+    } finally {
+      closeClient(client);
+    }
+  });
+
+  it("waitForReady waits until the deadline instead of failing fast", async () => {
+    const client = createClient(Echo, { address: `127.0.0.1:${await freePort()}`, backoff: { initialMs: 50, maxMs: 100 } }) as unknown as Client;
+    try {
+      const started = Date.now();
+      const error = await rejectionOf(() => client.unary({ message: "x" }, { timeoutMs: 400, waitForReady: true }));
+      expect(error.code).toBe(Status.DEADLINE_EXCEEDED);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(390);
+    } finally {
+      closeClient(client);
+    }
+  });
+
+  it("reconnects with backoff after the server restarts on the same port; waitForReady calls complete", async () => {
+    let peer = await startOwnServer(echoImpl);
+    const port = peer.port;
+    const channel = createChannel(peer.address, { backoff: { initialMs: 100, maxMs: 200, jitter: 0 } });
+    const client = createClient(Echo, { channel }) as unknown as Client;
+    try {
+      expect(await client.unary({ message: "before" })).toMatchObject({ message: "before" });
+      await peer.close();
+      expect((await rejectionOf(() => client.unary({ message: "down" }))).code).toBe(Status.UNAVAILABLE);
+      expect(channel.state).toBe("TRANSIENT_FAILURE");
+      const waiting = client.unary({ message: "after" }, { waitForReady: true, timeoutMs: 10_000 });
+      peer = await startOwnServer(echoImpl, { listen: { port } });
+      expect(await waiting).toMatchObject({ message: "after" });
+      expect(channel.state).toBe("READY");
+    } finally {
+      channel.close();
+      await peer.close();
+    }
+  });
+
+  it("several clients share one channel; closing a client on a shared channel leaves it open", async () => {
+    const peer = await startOwnServer(echoImpl);
+    try {
+      const channel = createChannel(peer.address);
+      const a = createClient(Echo, { channel }) as unknown as Client;
+      const b = createClient(Echo, { channel }) as unknown as Client;
+      await Promise.all([a.unary({ message: "a" }), b.unary({ message: "b" }), a.unary({ message: "c" })]);
+      expect(channel.state).toBe("READY");
+      closeClient(a);
+      expect(await b.unary({ message: "still" })).toMatchObject({ message: "still" });
+      channel.close();
+      expect(channel.state).toBe("SHUTDOWN");
+      expect((await rejectionOf(() => b.unary({ message: "closed" }))).code).toBe(Status.CANCELLED);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it("calls share one HTTP/2 session: the server sees one connection", async () => {
+    const sessions = new Set<unknown>();
+    const raw = await startRawServer((stream) => {
+      sessions.add(stream.session);
+      stream.on("data", () => {});
+      stream.on("end", () => {
+        stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+        stream.once("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+        stream.end(frameOf(Echo.methods.unary!.responseSerializer.serialize({ message: "r" })));
+      });
+    });
+    const client = createClient(Echo, { address: raw.address }) as unknown as Client;
+    try {
+      await Promise.all(Array.from({ length: 10 }, () => client.unary({ message: "x" })));
+      await client.unary({ message: "x" });
+      expect(raw.requests).toHaveLength(11);
+      expect(sessions.size).toBe(1);
+    } finally {
+      closeClient(client);
+      await raw.close();
+    }
+  });
+
+  it("channel.close() cancels in-flight calls with CANCELLED", async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let arrived!: () => void;
+    const handlerStarted = new Promise<void>((resolve) => (arrived = resolve));
+    const peer = await startOwnServer({
+      async unary(_request: EchoRequest, ctx: { signal: AbortSignal }) {
+        arrived();
+        await new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => resolve()));
+        release();
+        return {};
+      },
+    } as never);
+    const client = createClient(Echo, { address: peer.address }) as unknown as Client;
+    try {
+      const call = client.unary({ message: "x" });
+      await handlerStarted;
+      closeClient(client);
+      expect((await rejectionOf(() => call)).code).toBe(Status.CANCELLED);
+      await released; // the server saw the RST_STREAM
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it("connects over a unix socket", async () => {
+    const socketPath = path.join(os.tmpdir(), `h2grpc-client-${process.pid}-${Date.now()}.sock`);
+    const server = http2.createServer();
+    server.on("stream", (stream) => {
+      stream.on("data", () => {});
+      stream.on("end", () => {
+        stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+        stream.once("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+        stream.end(frameOf(Echo.methods.unary!.responseSerializer.serialize({ message: "over unix" })));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    const client = createClient(Echo, { address: `unix:${socketPath}`, credentials: insecure() }) as unknown as Client;
+    try {
+      expect(await client.unary({ message: "x" })).toMatchObject({ message: "over unix" });
+    } finally {
+      closeClient(client);
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it("a malformed address throws TypeError from createClient", () => {
+    expect(() => createClient(Echo, { address: "no-port" })).toThrow(TypeError);
+  });
+});
