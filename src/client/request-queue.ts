@@ -27,7 +27,7 @@ export class RequestQueue implements AsyncIterableIterator<unknown> {
   /** Queues a message; rejects with the call's error once it failed, or if end() was called. */
   write(message: unknown, options?: WriteOptions): Promise<void> {
     if (this.#isClosed) return this.#closeError === undefined ? Promise.resolve() : Promise.reject(this.#closeError);
-    if (this.#isEnded) return Promise.reject(new GrpcError(Status.INTERNAL, "write() after end()"));
+    if (this.#isEnded) return Promise.reject(new GrpcError(Status.INTERNAL, "write() after end() or after the call stopped sending"));
     return new Promise((resolve, reject) => {
       const write = { message, options, resolve, reject };
       const puller = this.#puller;
@@ -72,8 +72,13 @@ export class RequestQueue implements AsyncIterableIterator<unknown> {
     });
   }
 
+  /**
+   * The pump stopped pulling (the call ended, or a request failed to encode). Pending writes stay
+   * pending until close() settles them with the call's outcome, so a rejected write reports why.
+   */
   return(): Promise<IteratorResult<unknown>> {
-    this.close(undefined);
+    this.#isEnded = true;
+    this.#finishPuller();
     return Promise.resolve({ value: undefined, done: true });
   }
 

@@ -66,7 +66,11 @@ export class StreamingCall implements BidiStreamingCall<unknown, unknown>, Clien
       (response) => response.trailers,
       (error: GrpcError) => error.metadata,
     );
-    void this.trailers.then(() => this.#callSignal.dispose());
+    void this.trailers.then(() => {
+      this.#callSignal.dispose();
+      // The base invoke settles pending writes with the call's error first; this covers requests an interceptor wrapped.
+      this.#writer?.close(undefined);
+    });
   }
 
   /** The single response of a client-streaming call; rejects with GrpcError (marked handled). */
