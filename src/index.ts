@@ -59,3 +59,22 @@ export type {
   ServiceClient,
 } from "./client/service-client.js";
 export type { BackoffOptions, ChannelOptions, Channel, ClientOptions, ConnectivityState } from "./client/client-options.js";
+
+// Standard services: grpc.health.v1 and server reflection (v1 and v1alpha).
+export {
+  createHealthService,
+  type HealthService,
+  type HealthDefinition,
+  type ServingStatus,
+  type ReportedStatus,
+  type HealthCheckRequest,
+  type HealthCheckResponse,
+  type HealthListResponse,
+} from "./services/health.js";
+export {
+  addReflection,
+  type ReflectionDefinition,
+  type ServerReflectionRequest,
+  type ServerReflectionResponse,
+  type ExtensionRequest,
+} from "./services/reflection-service.js";
