@@ -1,103 +1,16 @@
-// h2grpc's interop server: grpc.testing.TestService as grpc/grpc doc/interop-test-descriptions.md
-// specifies it ("Server"), written against the public API only.
+// h2grpc's interop server program: the TestService of test-service.ts.
 // Usage: npm run interop:server -- --port=N [--host=H] [--use_tls=true --tls_cert_file=F --tls_key_file=K]
 // Without --tls_cert_file/--tls_key_file, TLS uses the generated test certificate (interop-certs.ts).
 // Prints "listening on <port>" once it serves; SIGTERM or SIGINT closes it.
 import { readFileSync } from "node:fs";
-import { installWireTap, receivedCompressedFlags, TAP_ID_HEADER } from "./wire-tap.js";
-import {
-  createServer,
-  GrpcError,
-  insecure,
-  serverTls,
-  Status,
-  type ServerCallContext,
-  type ServerCredentials,
-  type ServiceImpl,
-} from "../../src/index.js";
+import { createServer, insecure, serverTls, type ServerCredentials } from "../../src/index.js";
 import { parseFlags } from "./flags.js";
 import { ensureInteropCerts } from "./interop-certs.js";
-import { TestService, type StreamingOutputCallRequest, type TestServiceDefinition } from "./interop-messages.js";
-import { ECHO_INITIAL_KEY, ECHO_TRAILING_KEY } from "./interop-spec.js";
-import { compressionMismatch, echoedStatus, payloadOf, waitInterval } from "./server-behaviour.js";
+import { TestService } from "./interop-messages.js";
+import { testServiceImpl } from "./test-service.js";
+import { installWireTap } from "./wire-tap.js";
 
-// Request compression is checked on the wire: h2grpc, like grpc-go, does not tell handlers
-// whether a message arrived compressed (see wire-tap.ts).
 installWireTap();
-
-// Echo Metadata: the initial value goes back in the response headers, the trailing one in the trailers.
-function echoMetadata(ctx: ServerCallContext): void {
-  const initial = ctx.metadata.get(ECHO_INITIAL_KEY);
-  if (initial !== undefined) ctx.header.set(ECHO_INITIAL_KEY, initial);
-  const trailing = ctx.metadata.get(ECHO_TRAILING_KEY);
-  if (trailing !== undefined) ctx.trailer.set(ECHO_TRAILING_KEY, trailing);
-}
-
-function checkCompression(ctx: ServerCallContext, expect: { value: boolean } | null, messageIndex: number): void {
-  const mismatch = compressionMismatch(expect, receivedCompressedFlags(ctx.metadata.get(TAP_ID_HEADER))[messageIndex]);
-  if (mismatch !== undefined) throw new GrpcError(Status.INVALID_ARGUMENT, mismatch);
-}
-
-function throwEchoedStatus(status: { code: number; message: string } | null): void {
-  const echoed = echoedStatus(status);
-  if (echoed !== undefined) throw new GrpcError(echoed.code, echoed.message);
-}
-
-async function* responsesTo(request: StreamingOutputCallRequest, ctx: ServerCallContext) {
-  for (const parameters of request.responseParameters) {
-    await waitInterval(parameters);
-    // CompressedResponse, per message: the grpc-encoding header is sent once, with the first.
-    ctx.setCompression(parameters.compressed?.value === true ? "gzip" : "identity");
-    yield { payload: payloadOf(parameters.size) };
-  }
-}
-
-const testService: ServiceImpl<TestServiceDefinition> = {
-  emptyCall(_request, ctx) {
-    echoMetadata(ctx);
-    return {};
-  },
-  unaryCall(request, ctx) {
-    echoMetadata(ctx);
-    checkCompression(ctx, request.expectCompressed, 0);
-    throwEchoedStatus(request.responseStatus);
-    if (request.responseCompressed?.value === true) ctx.setCompression("gzip");
-    return { payload: payloadOf(request.responseSize) };
-  },
-  cacheableUnaryCall(_request, ctx) {
-    // CacheableUnaryCall: a payload that differs per call, cacheable by a proxy for 60 s.
-    ctx.header.set("cache-control", "max-age=60");
-    return { payload: { body: new TextEncoder().encode(String(process.hrtime.bigint())) } };
-  },
-  async *streamingOutputCall(request, ctx) {
-    echoMetadata(ctx);
-    throwEchoedStatus(request.responseStatus);
-    yield* responsesTo(request, ctx);
-  },
-  async streamingInputCall(requests, ctx) {
-    echoMetadata(ctx);
-    let aggregatedPayloadSize = 0;
-    let index = 0;
-    for await (const request of requests) {
-      checkCompression(ctx, request.expectCompressed, index++);
-      aggregatedPayloadSize += request.payload?.body.length ?? 0;
-    }
-    return { aggregatedPayloadSize };
-  },
-  async *fullDuplexCall(requests, ctx) {
-    echoMetadata(ctx);
-    for await (const request of requests) {
-      throwEchoedStatus(request.responseStatus);
-      yield* responsesTo(request, ctx);
-    }
-  },
-  async *halfDuplexCall(requests, ctx) {
-    echoMetadata(ctx);
-    const buffered: StreamingOutputCallRequest[] = [];
-    for await (const request of requests) buffered.push(request);
-    for (const request of buffered) yield* responsesTo(request, ctx);
-  },
-};
 
 const flags = parseFlags(process.argv.slice(2));
 let credentials: ServerCredentials = insecure();
@@ -108,7 +21,7 @@ if (flags.bool("use_tls", false)) {
     key: readFileSync(flags.string("tls_key_file", defaults.keyFile)),
   });
 }
-const server = createServer().addService(TestService, testService);
+const server = createServer().addService(TestService, testServiceImpl);
 const port = await server.listen({ host: flags.string("host", "127.0.0.1"), port: flags.int("port", 0), credentials });
 console.log(`listening on ${port}`);
 for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void server.close());
