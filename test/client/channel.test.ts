@@ -12,7 +12,6 @@ import { Echo, type EchoRequest } from "./grpc-js-peer.js";
 import { startOwnServer } from "./own-server.js";
 import { frameOf, startRawServer } from "./raw-server.js";
 
-type Client = Record<string, (...args: unknown[]) => any>;
 
 const echoImpl = {
   async unary(request: EchoRequest) {
@@ -31,7 +30,7 @@ async function freePort(): Promise<number> {
 
 describe("connectivity", () => {
   it("a call to a target with nothing listening fails fast with UNAVAILABLE", async () => {
-    const client = createClient(Echo, { address: `127.0.0.1:${await freePort()}`, backoff: { initialMs: 60_000 } }) as unknown as Client;
+    const client = createClient(Echo, { address: `127.0.0.1:${await freePort()}`, backoff: { initialMs: 60_000 } });
     try {
       const error = await rejectionOf(() => client.unary({ message: "x" }, { timeoutMs: 10_000 }));
       expect(error.code).toBe(Status.UNAVAILABLE);
@@ -44,7 +43,7 @@ describe("connectivity", () => {
   });
 
   it("waitForReady waits until the deadline instead of failing fast", async () => {
-    const client = createClient(Echo, { address: `127.0.0.1:${await freePort()}`, backoff: { initialMs: 50, maxMs: 100 } }) as unknown as Client;
+    const client = createClient(Echo, { address: `127.0.0.1:${await freePort()}`, backoff: { initialMs: 50, maxMs: 100 } });
     try {
       const started = Date.now();
       const error = await rejectionOf(() => client.unary({ message: "x" }, { timeoutMs: 400, waitForReady: true }));
@@ -59,7 +58,7 @@ describe("connectivity", () => {
     let peer = await startOwnServer(echoImpl);
     const port = peer.port;
     const channel = createChannel(peer.address, { backoff: { initialMs: 100, maxMs: 200, jitter: 0 } });
-    const client = createClient(Echo, { channel }) as unknown as Client;
+    const client = createClient(Echo, { channel });
     try {
       expect(await client.unary({ message: "before" })).toMatchObject({ message: "before" });
       await peer.close();
@@ -79,8 +78,8 @@ describe("connectivity", () => {
     const peer = await startOwnServer(echoImpl);
     try {
       const channel = createChannel(peer.address);
-      const a = createClient(Echo, { channel }) as unknown as Client;
-      const b = createClient(Echo, { channel }) as unknown as Client;
+      const a = createClient(Echo, { channel });
+      const b = createClient(Echo, { channel });
       await Promise.all([a.unary({ message: "a" }), b.unary({ message: "b" }), a.unary({ message: "c" })]);
       expect(channel.state).toBe("READY");
       closeClient(a);
@@ -104,7 +103,7 @@ describe("connectivity", () => {
         stream.end(frameOf(Echo.methods.unary!.responseSerializer.serialize({ message: "r" })));
       });
     });
-    const client = createClient(Echo, { address: raw.address }) as unknown as Client;
+    const client = createClient(Echo, { address: raw.address });
     try {
       await Promise.all(Array.from({ length: 10 }, () => client.unary({ message: "x" })));
       await client.unary({ message: "x" });
@@ -129,7 +128,7 @@ describe("connectivity", () => {
         return {};
       },
     } as never);
-    const client = createClient(Echo, { address: peer.address }) as unknown as Client;
+    const client = createClient(Echo, { address: peer.address });
     try {
       const call = client.unary({ message: "x" });
       await handlerStarted;
@@ -153,7 +152,7 @@ describe("connectivity", () => {
       });
     });
     await new Promise<void>((resolve) => server.listen(socketPath, resolve));
-    const client = createClient(Echo, { address: `unix:${socketPath}`, credentials: insecure() }) as unknown as Client;
+    const client = createClient(Echo, { address: `unix:${socketPath}`, credentials: insecure() });
     try {
       expect(await client.unary({ message: "x" })).toMatchObject({ message: "over unix" });
     } finally {

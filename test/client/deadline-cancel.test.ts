@@ -1,17 +1,18 @@
 import http2 from "node:http2";
 import * as grpc from "@grpc/grpc-js";
+import type { ServiceClient } from "../../src/client/service-client.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { closeClient, createClient } from "../../src/client/client.js";
 import { Status } from "../../src/status.js";
 import { rejectionOf } from "../helpers/catch-grpc-error.js";
 import { Echo, startGrpcJsServer, type EchoRequest, type GrpcJsPeer } from "./grpc-js-peer.js";
+import type { EchoDefinition } from "./grpc-js-peer.js";
 import { startRawServer, type RawServer } from "./raw-server.js";
 
-type Client = Record<string, (...args: unknown[]) => any>;
 
 let raw: RawServer | undefined;
 let peer: GrpcJsPeer | undefined;
-let client: Client | undefined;
+let client: ServiceClient<EchoDefinition> | undefined;
 afterEach(async () => {
   if (client !== undefined) closeClient(client);
   await raw?.close();
@@ -35,7 +36,7 @@ async function silentServer(): Promise<{ address: string; resets: Promise<number
 describe("deadlines", () => {
   it("a unary call against a server that never answers fails DEADLINE_EXCEEDED and resets the stream with CANCEL", async () => {
     const server = await silentServer();
-    client = createClient(Echo, { address: server.address }) as unknown as Client;
+    client = createClient(Echo, { address: server.address });
     const started = Date.now();
     const error = await rejectionOf(() => client!.unary({ message: "x" }, { timeoutMs: 200 }));
     expect(error.code).toBe(Status.DEADLINE_EXCEEDED);
@@ -45,7 +46,7 @@ describe("deadlines", () => {
 
   it("a server stream that stalls fails DEADLINE_EXCEEDED during iteration", async () => {
     const server = await silentServer();
-    client = createClient(Echo, { address: server.address }) as unknown as Client;
+    client = createClient(Echo, { address: server.address });
     const error = await rejectionOf(async () => {
       for await (const _ of client!.serverStream({ message: "x" }, { deadline: Date.now() + 150 })) void _;
     });
@@ -55,14 +56,14 @@ describe("deadlines", () => {
 
   it("an already expired deadline fails without sending anything", async () => {
     const server = await silentServer();
-    client = createClient(Echo, { address: server.address }) as unknown as Client;
+    client = createClient(Echo, { address: server.address });
     const error = await rejectionOf(() => client!.unary({ message: "x" }, { deadline: Date.now() - 1 }));
     expect(error.code).toBe(Status.DEADLINE_EXCEEDED);
   });
 
   it("the error's stack shows the caller's line", async () => {
     const server = await silentServer();
-    client = createClient(Echo, { address: server.address }) as unknown as Client;
+    client = createClient(Echo, { address: server.address });
     const error = await rejectionOf(() => client!.unary({ message: "x" }, { timeoutMs: 20 }));
     expect(error.stack).toContain("deadline-cancel.test.ts");
     expect(error.stack).toMatch(/^GrpcError: \[DEADLINE_EXCEEDED\]/);
@@ -72,7 +73,7 @@ describe("deadlines", () => {
 describe("cancellation", () => {
   it("aborting the signal fails the call with CANCELLED and resets the stream", async () => {
     const server = await silentServer();
-    client = createClient(Echo, { address: server.address }) as unknown as Client;
+    client = createClient(Echo, { address: server.address });
     const controller = new AbortController();
     const call = client.unary({ message: "x" }, { signal: controller.signal });
     await server.firstStream;
@@ -84,7 +85,7 @@ describe("cancellation", () => {
 
   it("a signal aborted before the call fails it with CANCELLED without opening a stream", async () => {
     const server = await silentServer();
-    client = createClient(Echo, { address: server.address }) as unknown as Client;
+    client = createClient(Echo, { address: server.address });
     const error = await rejectionOf(() => client!.unary({ message: "x" }, { signal: AbortSignal.abort() }));
     expect(error.code).toBe(Status.CANCELLED);
     expect(raw!.requests).toHaveLength(0);
@@ -101,7 +102,7 @@ describe("cancellation", () => {
         call.on("cancelled", () => clearInterval(timer));
       },
     });
-    client = createClient(Echo, { address: peer.address }) as unknown as Client;
+    client = createClient(Echo, { address: peer.address });
     const seen: unknown[] = [];
     for await (const reply of client.serverStream({ message: "x" })) {
       seen.push(reply);
@@ -120,7 +121,7 @@ describe("cancellation", () => {
         call.on("data", (request: EchoRequest) => call.write({ message: request.message }));
       },
     });
-    client = createClient(Echo, { address: peer.address }) as unknown as Client;
+    client = createClient(Echo, { address: peer.address });
     const call = client.bidi();
     await call.write({ message: "one" });
     const iterator = call[Symbol.asyncIterator]();

@@ -1,9 +1,10 @@
 import * as grpc from "@grpc/grpc-js";
+import type { ServiceClient } from "../../src/client/service-client.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeClient, createClient } from "../../src/client/client.js";
 import { collect, Echo, startGrpcJsServer, type EchoRequest, type GrpcJsPeer } from "./grpc-js-peer.js";
+import type { EchoDefinition } from "./grpc-js-peer.js";
 
-type Client = Record<string, (...args: unknown[]) => any>;
 
 const impl: grpc.UntypedServiceImplementation = {
   Unary(call: grpc.ServerUnaryCall<EchoRequest, unknown>, callback: grpc.sendUnaryData<unknown>) {
@@ -27,10 +28,10 @@ const impl: grpc.UntypedServiceImplementation = {
 
 describe("the four RPC kinds against a grpc-js server", () => {
   let peer: GrpcJsPeer;
-  let client: Client;
+  let client: ServiceClient<EchoDefinition>;
   beforeAll(async () => {
     peer = await startGrpcJsServer(impl);
-    client = createClient(Echo, { address: peer.address }) as unknown as Client;
+    client = createClient(Echo, { address: peer.address });
   });
   afterAll(async () => {
     closeClient(client);

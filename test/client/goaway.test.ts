@@ -6,11 +6,10 @@ import { Echo, type EchoRequest } from "./grpc-js-peer.js";
 import { startOwnServer } from "./own-server.js";
 import { frameOf, startRawServer } from "./raw-server.js";
 
-type Client = Record<string, (...args: unknown[]) => any>;
 
 describe("GOAWAY", () => {
   it("an in-flight call finishes on the old connection and the next call opens a new one", async () => {
-    const sessions: http2.ServerHttp2Session[] = [];
+    const sessions: http2.Http2Session[] = [];
     let finishFirst!: () => void;
     let firstArrived!: () => void;
     const firstStarted = new Promise<void>((resolve) => (firstArrived = resolve));
@@ -31,7 +30,7 @@ describe("GOAWAY", () => {
       }
     });
     const channel = createChannel(raw.address);
-    const client = createClient(Echo, { channel }) as unknown as Client;
+    const client = createClient(Echo, { channel });
     try {
       const inFlight = client.unary({ message: "first" });
       await firstStarted;
@@ -65,7 +64,7 @@ describe("GOAWAY", () => {
     } as never;
     let peer = await startOwnServer(impl);
     const port = peer.port;
-    const client = createClient(Echo, { address: peer.address }) as unknown as Client;
+    const client = createClient(Echo, { address: peer.address });
     try {
       const slow = client.unary({ message: "slow" });
       await handlerStarted;

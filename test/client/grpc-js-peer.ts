@@ -1,10 +1,9 @@
 // A @grpc/grpc-js server for the Echo service, using its generic API with our serializers (no proto-loader).
 import * as grpc from "@grpc/grpc-js";
 import { loadService } from "../../src/codec/load-service.js";
-import type { AnyMethodDefinition, ServiceDefinition } from "../../src/definition.js";
+import type { AnyMethodDefinition, MethodDefinition, ServiceDefinition } from "../../src/definition.js";
 
-export const Echo: ServiceDefinition = loadService("test/protos/echo.proto", "h2grpc.test.Echo");
-
+/** h2grpc.test.EchoRequest as a receiver gets it (every field present). */
 export interface EchoRequest {
   message: string;
   count: number;
@@ -12,6 +11,32 @@ export interface EchoRequest {
   delayMs: number;
   id: string;
 }
+
+/** h2grpc.test.EchoReply as a receiver gets it. */
+export interface EchoReply {
+  message: string;
+  index: number;
+  payload: Uint8Array;
+  id: string;
+}
+
+type EchoMethod<Kind extends "unary" | "server_streaming" | "client_streaming" | "bidi_streaming"> = MethodDefinition<
+  Partial<EchoRequest>,
+  Partial<EchoReply>,
+  EchoRequest,
+  EchoReply,
+  Kind
+>;
+
+/** The typed definition of test/protos/echo.proto, as `npm run gen` would write it. */
+export type EchoDefinition = ServiceDefinition<{
+  unary: EchoMethod<"unary">;
+  serverStream: EchoMethod<"server_streaming">;
+  clientStream: EchoMethod<"client_streaming">;
+  bidi: EchoMethod<"bidi_streaming">;
+}>;
+
+export const Echo = loadService<EchoDefinition>("test/protos/echo.proto", "h2grpc.test.Echo");
 
 /** Builds the grpc-js service definition for `definition` from our serializers. */
 export function grpcJsService(definition: ServiceDefinition): grpc.ServiceDefinition {

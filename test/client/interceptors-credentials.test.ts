@@ -1,3 +1,4 @@
+import type { ServerCallContext } from "../../src/server/call-context.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { metadataCredentials, type CallCredentials, type CallCredentialsContext } from "../../src/client/call-credentials.js";
 import { closeClient, createClient } from "../../src/client/client.js";
@@ -8,13 +9,12 @@ import { rejectionOf } from "../helpers/catch-grpc-error.js";
 import { collect, Echo, type EchoRequest } from "./grpc-js-peer.js";
 import { startOwnServer, type OwnPeer } from "./own-server.js";
 
-type Client = Record<string, (...args: unknown[]) => any>;
 
 let peer: OwnPeer;
 const received: Metadata[] = [];
 beforeAll(async () => {
   peer = await startOwnServer({
-    async unary(request: EchoRequest, ctx) {
+    async unary(request: EchoRequest, ctx: ServerCallContext) {
       received.push(ctx.metadata);
       return { message: `${request.message}|${ctx.metadata.get("authorization") ?? ""}|${ctx.metadata.getAll("x-order").join(",")}` };
     },
@@ -43,7 +43,7 @@ describe("client interceptors", () => {
       log.push(`${name}<`);
       return response;
     };
-    const client = createClient(Echo, { address: peer.address, interceptors: [named("a"), named("b")] }) as unknown as Client;
+    const client = createClient(Echo, { address: peer.address, interceptors: [named("a"), named("b")] });
     try {
       expect((await client.unary({ message: "m" })).message).toMatch(/^m\|\|a, ?b$/);
       expect(log).toEqual(["a>unary", "b>unary", "b<", "a<"]);
@@ -64,7 +64,7 @@ describe("client interceptors", () => {
     const deny: ClientInterceptor = () => async () => {
       throw new (await import("../../src/grpc-error.js")).GrpcError(Status.PERMISSION_DENIED, "denied by interceptor");
     };
-    const client = createClient(Echo, { address: peer.address, interceptors: [deny] }) as unknown as Client;
+    const client = createClient(Echo, { address: peer.address, interceptors: [deny] });
     try {
       const before = received.length;
       expect((await rejectionOf(() => client.unary({ message: "m" }))).code).toBe(Status.PERMISSION_DENIED);
@@ -84,7 +84,7 @@ describe("client interceptors", () => {
         })(),
       };
     };
-    const client = createClient(Echo, { address: peer.address, interceptors: [upper] }) as unknown as Client;
+    const client = createClient(Echo, { address: peer.address, interceptors: [upper] });
     try {
       expect(await client.unary({ message: "m" })).toMatchObject({ message: "M||" });
     } finally {
@@ -103,7 +103,7 @@ describe("call credentials", () => {
         return new Metadata({ authorization: "Bearer t1" });
       },
     };
-    const client = createClient(Echo, { address: peer.address, callCredentials: credentials }) as unknown as Client;
+    const client = createClient(Echo, { address: peer.address, callCredentials: credentials });
     try {
       expect(await client.unary({ message: "m" })).toMatchObject({ message: "m|Bearer t1|" });
       expect(contexts[0]?.serviceUrl).toBe(`https://${peer.address}/h2grpc.test.Echo`);
@@ -118,7 +118,7 @@ describe("call credentials", () => {
     const client = createClient(Echo, {
       address: peer.address,
       callCredentials: metadataCredentials({ authorization: "Bearer client" }, { requireTransportSecurity: false }),
-    }) as unknown as Client;
+    });
     try {
       await client.unary({ message: "m" }, { credentials: metadataCredentials({ "x-order": "call" }, { requireTransportSecurity: false }) });
       const metadata = received.at(-1)!;
@@ -138,7 +138,7 @@ describe("call credentials", () => {
         return new Metadata({ authorization: "Bearer secret" });
       },
     };
-    const client = createClient(Echo, { address: peer.address, callCredentials: credentials }) as unknown as Client;
+    const client = createClient(Echo, { address: peer.address, callCredentials: credentials });
     try {
       const before = received.length;
       expect((await rejectionOf(() => client.unary({ message: "m" }))).code).toBe(Status.UNAUTHENTICATED);
@@ -156,7 +156,7 @@ describe("call credentials", () => {
       requireTransportSecurity: false,
       getRequestMetadata: () => Promise.reject(new Error("token service down")),
     };
-    const client = createClient(Echo, { address: peer.address, callCredentials: credentials }) as unknown as Client;
+    const client = createClient(Echo, { address: peer.address, callCredentials: credentials });
     try {
       const error = await rejectionOf(() => client.unary({ message: "m" }));
       expect(error.code).toBe(Status.UNAVAILABLE);

@@ -1,4 +1,6 @@
+import type { ServerCallContext } from "../../src/server/call-context.js";
 import * as grpc from "@grpc/grpc-js";
+import type { ServiceClient } from "../../src/client/service-client.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeClient, createClient } from "../../src/client/client.js";
 import { GrpcError } from "../../src/grpc-error.js";
@@ -7,9 +9,9 @@ import { encodeRpcStatus } from "../../src/rpc-status.js";
 import { Status } from "../../src/status.js";
 import { rejectionOf } from "../helpers/catch-grpc-error.js";
 import { collect, Echo, startGrpcJsServer, type EchoRequest } from "./grpc-js-peer.js";
+import type { EchoDefinition } from "./grpc-js-peer.js";
 import { startOwnServer } from "./own-server.js";
 
-type Client = Record<string, (...args: unknown[]) => any>;
 const DETAIL = { typeUrl: "type.googleapis.com/h2grpc.test.Why", value: new Uint8Array([7, 7]) };
 
 // The same behaviour from two servers: request metadata echoed back as headers ("x-echo", "x-echo-bin")
@@ -35,7 +37,7 @@ const peers = {
   "grpc-js": async () => startGrpcJsServer(grpcJsImpl),
   h2grpc: async () =>
     startOwnServer({
-      async unary(request: EchoRequest, ctx) {
+      async unary(request: EchoRequest, ctx: ServerCallContext) {
         ctx.sendHeader(new Metadata({ "x-echo": ctx.metadata.get("x-custom") ?? "", "x-echo-bin": ctx.metadata.get("x-custom-bin") ?? new Uint8Array() }));
         ctx.trailer.set("x-trailer", "t");
         if (request.message === "fail") throw new GrpcError(Status.NOT_FOUND, "missing", undefined, { statusDetails: [DETAIL] });
@@ -46,10 +48,10 @@ const peers = {
 
 describe.each(Object.entries(peers))("metadata and status against a %s server", (_name, start) => {
   let peer: { address: string; close(): Promise<void> };
-  let client: Client;
+  let client: ServiceClient<EchoDefinition>;
   beforeAll(async () => {
     peer = await start();
-    client = createClient(Echo, { address: peer.address }) as unknown as Client;
+    client = createClient(Echo, { address: peer.address });
   });
   afterAll(async () => {
     closeClient(client);
@@ -94,14 +96,14 @@ describe.each(Object.entries(peers))("metadata and status against a %s server", 
 describe("headers and trailers promises of call objects", () => {
   it("resolve on success and on failure, and never reject", async () => {
     const peer = await startOwnServer({
-      async *serverStream(request: EchoRequest, ctx) {
+      async *serverStream(request: EchoRequest, ctx: ServerCallContext) {
         ctx.sendHeader(new Metadata({ "x-h": "1" }));
         ctx.trailer.set("x-t", "2");
         yield { message: "one" };
         if (request.message === "fail") throw new GrpcError(Status.ABORTED, "stop");
       },
     } as never);
-    const client = createClient(Echo, { address: peer.address }) as unknown as Client;
+    const client = createClient(Echo, { address: peer.address });
     try {
       const ok = client.serverStream({ message: "ok" });
       expect(await collect(ok)).toHaveLength(1);

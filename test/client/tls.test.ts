@@ -9,7 +9,6 @@ import { rejectionOf } from "../helpers/catch-grpc-error.js";
 import { Echo, startGrpcJsServer, type EchoRequest, type GrpcJsPeer } from "./grpc-js-peer.js";
 import { startOwnServer, type OwnPeer } from "./own-server.js";
 
-type Client = Record<string, (...args: unknown[]) => any>;
 const certs = testCerts();
 
 describe("TLS against an h2grpc server", () => {
@@ -35,7 +34,7 @@ describe("TLS against an h2grpc server", () => {
     const client = createClient(Echo, {
       address: tlsPeer.address,
       credentials: channelTls({ ca: certs.caCert, serverNameOverride: "gsh.com" }),
-    }) as unknown as Client;
+    });
     try {
       expect(await client.unary({ message: "tls" })).toMatchObject({ message: "tls||" });
     } finally {
@@ -47,7 +46,7 @@ describe("TLS against an h2grpc server", () => {
     const client = createClient(Echo, {
       address: tlsPeer.address,
       credentials: channelTls({ ca: certs.caCert, serverNameOverride: "not-in-cert.example" }),
-    }) as unknown as Client;
+    });
     try {
       expect((await rejectionOf(() => client.unary({ message: "x" }))).code).toBe(Status.UNAVAILABLE);
     } finally {
@@ -56,7 +55,7 @@ describe("TLS against an h2grpc server", () => {
   });
 
   it("an untrusted server certificate fails UNAVAILABLE", async () => {
-    const client = createClient(Echo, { address: tlsPeer.address, credentials: channelTls({}) }) as unknown as Client;
+    const client = createClient(Echo, { address: tlsPeer.address, credentials: channelTls({}) });
     try {
       expect((await rejectionOf(() => client.unary({ message: "x" }))).code).toBe(Status.UNAVAILABLE);
     } finally {
@@ -69,7 +68,7 @@ describe("TLS against an h2grpc server", () => {
       address: tlsPeer.address,
       credentials: channelTls({ ca: certs.caCert, serverNameOverride: "gsh.com" }),
       callCredentials: metadataCredentials({ authorization: "Bearer secret" }),
-    }) as unknown as Client;
+    });
     try {
       expect(await client.unary({ message: "t" })).toMatchObject({ message: "t|Bearer secret|" });
     } finally {
@@ -81,7 +80,7 @@ describe("TLS against an h2grpc server", () => {
     const client = createClient(Echo, {
       address: mtlsPeer.address,
       credentials: channelTls({ ca: certs.caCert, cert: certs.clientCert, key: certs.clientKey, serverNameOverride: "gsh.com" }),
-    }) as unknown as Client;
+    });
     try {
       const reply = await client.unary({ message: "m" });
       expect(reply.message).toMatch(/^m\|\|.+/);
@@ -97,7 +96,7 @@ describe("TLS against an h2grpc server", () => {
     const client = createClient(Echo, {
       address: mtlsPeer.address,
       credentials: channelTls({ ca: certs.caCert, serverNameOverride: "gsh.com", ...clientCert }),
-    }) as unknown as Client;
+    });
     try {
       expect((await rejectionOf(() => client.unary({ message: "x" }, { timeoutMs: 5000 }))).code).toBe(Status.UNAVAILABLE);
     } finally {
@@ -130,7 +129,7 @@ describe("TLS against a grpc-js server", () => {
     const client = createClient(Echo, {
       address: peer.address,
       credentials: channelTls({ ca: certs.caCert, cert: certs.clientCert, key: certs.clientKey, serverNameOverride: "gsh.com" }),
-    }) as unknown as Client;
+    });
     try {
       expect(await client.unary({ message: "x" })).toMatchObject({ message: "js:x" });
     } finally {

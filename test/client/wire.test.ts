@@ -1,4 +1,5 @@
 import http2 from "node:http2";
+import type { ServiceClient } from "../../src/client/service-client.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { closeClient, createClient } from "../../src/client/client.js";
 import { GrpcError } from "../../src/grpc-error.js";
@@ -7,14 +8,14 @@ import { VERSION } from "../../src/version.js";
 import { Metadata } from "../../src/metadata.js";
 import { rejectionOf } from "../helpers/catch-grpc-error.js";
 import { Echo } from "./grpc-js-peer.js";
+import type { EchoDefinition } from "./grpc-js-peer.js";
 import { frameOf, startRawServer, type RawServer } from "./raw-server.js";
 
-type Client = Record<string, (...args: unknown[]) => any>;
 const reply = (message: string): Buffer => frameOf(Echo.methods.unary!.responseSerializer.serialize({ message }));
 const GRPC_200 = { ":status": 200, "content-type": "application/grpc" };
 
 let server: RawServer | undefined;
-let client: Client | undefined;
+let client: ServiceClient<EchoDefinition> | undefined;
 afterEach(async () => {
   if (client !== undefined) closeClient(client);
   await server?.close();
@@ -22,9 +23,9 @@ afterEach(async () => {
   client = undefined;
 });
 
-async function clientFor(onStream: Parameters<typeof startRawServer>[0]): Promise<Client> {
+async function clientFor(onStream: Parameters<typeof startRawServer>[0]): Promise<ServiceClient<EchoDefinition>> {
   server = await startRawServer(onStream);
-  client = createClient(Echo, { address: server.address }) as unknown as Client;
+  client = createClient(Echo, { address: server.address });
   return client;
 }
 
