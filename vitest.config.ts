@@ -1,13 +1,26 @@
 import { fileURLToPath } from "node:url";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+
+const UNIT_TESTS = [
+  "test/*.test.ts",
+  "test/framing/**/*.test.ts",
+  "test/codec/**/*.test.ts",
+  "test/transport/{timeout-header,percent-encoding,status-trailers,error-mapping,grpc-headers,tls}.test.ts",
+];
 
 export default defineConfig({
   // Examples import "h2grpc" as users do; under vitest that is the source, not a stale dist/.
   resolve: { alias: [{ find: /^h2grpc$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) }] },
   test: {
-    include: ["test/**/*.test.ts"],
+    // No top-level include: projects extend this config, and vitest concatenates arrays when merging.
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
+    // STYLE.md §9: `unit` (the wire vocabulary, no server) and `e2e` (everything else);
+    // `npm test` runs both, `npx vitest run --project unit` only the first.
+    projects: [
+      { extends: true, test: { name: "unit", include: UNIT_TESTS } },
+      { extends: true, test: { name: "e2e", include: ["test/**/*.test.ts"], exclude: [...configDefaults.exclude, ...UNIT_TESTS] } },
+    ],
   },
 });

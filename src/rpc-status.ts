@@ -34,7 +34,8 @@ export function encodeRpcStatus(status: RpcStatus): Uint8Array {
 /** Parses a google.rpc.Status; returns undefined for bytes that are not one. */
 export function decodeRpcStatus(bytes: Uint8Array): RpcStatus | undefined {
   try {
-    const reader = protobuf.Reader.create(bytes);
+    // The base Reader, even for a Buffer: protobufjs's BufferReader does not bound-check strings.
+    const reader = new protobuf.Reader(bytes);
     let code = 0;
     let message = "";
     const details: AnyMessage[] = [];
@@ -52,7 +53,7 @@ export function decodeRpcStatus(bytes: Uint8Array): RpcStatus | undefined {
 }
 
 function decodeAny(bytes: Uint8Array): AnyMessage {
-  const reader = protobuf.Reader.create(bytes);
+  const reader = new protobuf.Reader(bytes);
   let typeUrl = "";
   let value: Uint8Array = new Uint8Array(0);
   while (reader.pos < reader.len) {

@@ -1,0 +1,84 @@
+// STYLE.md §1: imports point one way. Computed from the import lines of src/, so a new file is
+// checked the moment it exists.
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const SRC = path.resolve("src");
+
+/** Which layers each layer may import from ("root" is src/*.ts, the vocabulary). */
+const ALLOWED: Readonly<Record<string, readonly string[]>> = {
+  root: ["root"],
+  framing: ["root", "framing"],
+  codec: ["root", "framing", "codec"],
+  transport: ["root", "framing", "transport"], // never messages: no codec (the grpc-go split)
+  server: ["root", "framing", "codec", "transport", "server"], // never the client
+  client: ["root", "framing", "codec", "transport", "client"], // never the server
+  services: ["root", "codec", "server", "services", "index"], // built on the public server API
+  cli: ["root", "codec", "cli"],
+  index: ["root", "framing", "codec", "transport", "server", "client", "services"],
+};
+
+// Runtime dependency rule (STYLE.md §10): node built-ins and protobufjs only.
+const isAllowedPackage = (specifier: string): boolean => specifier.startsWith("node:") || /^protobufjs(\/|$)/.test(specifier);
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(full);
+    return entry.name.endsWith(".ts") ? [full] : [];
+  });
+}
+
+function layerOf(file: string): string {
+  const relative = path.relative(SRC, file);
+  if (relative === "index.ts") return "index";
+  const [first, ...rest] = relative.split(path.sep);
+  return rest.length === 0 ? "root" : (first as string);
+}
+
+/** Every module specifier a file imports or re-exports, statically or dynamically. */
+function importsOf(source: string): string[] {
+  const pattern = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s*["']([^"']+)["']/g;
+  return [...source.matchAll(pattern)].map((match) => (match[1] ?? match[2] ?? match[3]) as string);
+}
+
+const violations: string[] = [];
+const files = sourceFiles(SRC);
+for (const file of files) {
+  const from = layerOf(file);
+  for (const specifier of importsOf(readFileSync(file, "utf8"))) {
+    const where = `${path.relative(SRC, file)} imports "${specifier}"`;
+    if (!specifier.startsWith(".")) {
+      if (!isAllowedPackage(specifier)) violations.push(`${where}: only node: built-ins and protobufjs at run time`);
+      continue;
+    }
+    const target = path.resolve(path.dirname(file), specifier);
+    if (!target.startsWith(SRC + path.sep)) {
+      violations.push(`${where}: outside src/`);
+      continue;
+    }
+    const to = layerOf(target);
+    if (!(ALLOWED[from] ?? []).includes(to)) violations.push(`${where}: ${from} may not import ${to}`);
+  }
+}
+
+describe("architecture (STYLE.md §1)", () => {
+  it("finds the source files and their imports", () => {
+    expect(files.length).toBeGreaterThan(20);
+    expect(importsOf('import { a } from "./a.js";\nexport type { B } from "../b.js";\nconst c = await import("./c.js");')).toEqual([
+      "./a.js",
+      "../b.js",
+      "./c.js",
+    ]);
+  });
+
+  it("keeps every import pointing the allowed way, with only node: built-ins and protobufjs from outside", () => {
+    expect(violations).toEqual([]);
+  });
+
+  it("knows every folder under src/", () => {
+    const layers = new Set(files.map(layerOf));
+    expect([...layers].filter((layer) => !(layer in ALLOWED))).toEqual([]);
+  });
+});
