@@ -1,6 +1,6 @@
 // The tutorial's token check, as one server interceptor for all four kinds of RPC (grpc-go needs
 // a unary and a stream interceptor for this; STYLE.md §6 has one shape).
-import { GrpcError, Status, type Metadata, type ServerInterceptor } from "h2grpc";
+import { GrpcError, Status, type IncomingCall, type Metadata, type ServerInterceptor, type ServerInvoke } from "h2grpc";
 
 /** The token the tutorial's clients send as metadata. */
 export const TUTORIAL_TOKEN = { token_id: "12345", token_name: "gsh_token" } as const;
@@ -23,7 +23,14 @@ export function requireToken(options: { readonly openServices?: readonly string[
   const open = new Set(options.openServices ?? []);
   return (next) => (call) => {
     const path = call.method.path; // "/pkg.Service/Method"
-    if (!open.has(path.slice(1, path.lastIndexOf("/")))) checkToken(call.metadata);
-    return next(call);
+    if (open.has(path.slice(1, path.lastIndexOf("/")))) return next(call);
+    return checkTokenThen(next, call);
   };
+}
+
+// The check runs when the server starts pulling responses, before the handler is called; its
+// GrpcError ends the call with that status (STYLE.md §6's generator form of an interceptor).
+async function* checkTokenThen(next: ServerInvoke, call: IncomingCall): AsyncIterable<unknown> {
+  checkToken(call.metadata);
+  yield* next(call);
 }
