@@ -2,7 +2,7 @@ import { createBenchClient, type BenchClient, type ImplName } from "./clients/be
 import { createRawClient } from "./clients/raw-client.js";
 import { runLoad } from "./load-driver.js";
 import { loadScenario } from "./scenarios.js";
-import { settledRssBytes, type ClientCommand, type WorkerReply } from "./worker-protocol.js";
+import { cpuTimeUs, settledRssBytes, type ClientCommand, type WorkerReply } from "./worker-protocol.js";
 
 // A client process: `node dist/bench/client-worker.js <impl>`, forked by main.ts with IPC.
 // Every measurement opens a fresh connection and closes it afterwards.
@@ -20,7 +20,10 @@ async function handle(command: ClientCommand): Promise<WorkerReply> {
     case "run": {
       const client = await createBenchClient(impl, command.port);
       try {
-        return { type: "result", result: await runLoad(client, loadScenario(command.scenario), command.timing) };
+        const cpuStartUs = cpuTimeUs();
+        const result = await runLoad(client, loadScenario(command.scenario), command.timing);
+        const clientCpuUs = (cpuTimeUs() - cpuStartUs) / (result.totalOperations ?? Number.NaN);
+        return { type: "result", result: { ...result, clientCpuUs } };
       } finally {
         await client.close();
       }

@@ -20,6 +20,12 @@ export interface LoadResult {
   /** Unary only: latency percentiles of the calls that completed inside the window. */
   readonly p50Ms?: number;
   readonly p99Ms?: number;
+  /** Operations over the whole run, warm-up and drain included: the divisor of the CPU figures. */
+  readonly totalOperations?: number;
+  /** CPU time (user + system) of the client process per operation over the whole run, in µs. */
+  readonly clientCpuUs?: number;
+  /** CPU time of the server process per operation over the whole run, in µs. */
+  readonly serverCpuUs?: number;
 }
 
 // After the window closes, calls already started must finish; a call that takes this long is hung.
@@ -46,8 +52,9 @@ export async function runLoad(client: BenchClient, scenario: LoadScenario, timin
   const perSecond = (operations * 1000) / elapsedMs;
   // Each 1 MiB call moves LARGE_PAYLOAD_BYTES each way: report MiB/s each way.
   const rate = scenario.isLarge ? (perSecond * LARGE_PAYLOAD_BYTES) / 2 ** 20 : perSecond;
-  if (scenario.kind !== "unary") return { operations, elapsedMs, rate };
-  return { operations, elapsedMs, rate, ...latencies.percentiles() };
+  const totalOperations = counter.value;
+  if (scenario.kind !== "unary") return { operations, elapsedMs, rate, totalOperations };
+  return { operations, elapsedMs, rate, totalOperations, ...latencies.percentiles() };
 }
 
 async function startLoop(

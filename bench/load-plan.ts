@@ -3,7 +3,7 @@ import { hasH2load, runH2load } from "./h2load.js";
 import type { LoadResult, RunTiming } from "./load-driver.js";
 import type { BenchOptions } from "./options.js";
 import { LOAD_SCENARIOS, type LoadScenario, type LoadScenarioName } from "./scenarios.js";
-import { startClientWorker, startServerWorker, workerExecArgv, type ServerWorker, type Worker } from "./workers.js";
+import { serverCpuUs, startClientWorker, startServerWorker, type ServerWorker, type Worker } from "./workers.js";
 import type { ClientCommand } from "./worker-protocol.js";
 
 /** Who drives a measurement: a client implementation, or h2load. */
@@ -54,22 +54,21 @@ export async function runLoadScenarios(options: BenchOptions, log: (line: string
   const isH2loadInstalled = hasH2load();
   if (options.sides.includes("h2load") && !isH2loadInstalled) log("h2load not found (apt-get install nghttp2-client): skipping its rows");
 
-  const execArgv = workerExecArgv(options.profileDir);
   const servers = new Map<ImplName, ServerWorker>();
   const clients = new Map<ImplName, Worker<ClientCommand>>();
   const results = new Map<string, PairingRuns>();
   const timing: RunTiming = { warmupMs: options.warmupMs, durationMs: options.durationMs };
   try {
     for (const impl of options.impls) {
-      servers.set(impl, await startServerWorker(impl, execArgv));
-      clients.set(impl, await startClientWorker(impl, execArgv));
+      servers.set(impl, await startServerWorker(impl, options.profileDir));
+      clients.set(impl, await startClientWorker(impl, options.profileDir));
     }
     for (let run = 1; run <= options.runs; run++) {
       for (const scenario of scenarios) {
         for (const pairing of pairingsFor(scenario, options, isH2loadInstalled)) {
           const server = servers.get(pairing.server) as ServerWorker;
           log(`run ${run}/${options.runs} ${scenario.name}: ${pairing.client} client → ${pairing.server} server`);
-          const result = await measure(pairing.client, server.port, scenario, timing, clients);
+          const result = await measure(pairing.client, server, scenario, timing, clients);
           const key = `${scenario.name} ${pairingKey(pairing)}`;
           const entry = results.get(key) ?? { ...pairing, scenario: scenario.name, runs: [] };
           entry.runs.push(result);
@@ -84,16 +83,23 @@ export async function runLoadScenarios(options: BenchOptions, log: (line: string
   return [...results.values()];
 }
 
+/**
+ * One run. Besides the rate it records CPU time per operation of both processes over the whole
+ * run: on a shared machine, where other load steals cores, CPU per operation stays comparable.
+ */
 async function measure(
   driver: Driver,
-  port: number,
+  server: ServerWorker,
   scenario: LoadScenario,
   timing: RunTiming,
   clients: ReadonlyMap<ImplName, Worker<ClientCommand>>,
 ): Promise<LoadResult> {
-  if (driver === "h2load") return runH2load(port, scenario, timing);
+  // h2load counts only the measured window, so the server's CPU per operation is not comparable there.
+  if (driver === "h2load") return runH2load(server.port, scenario, timing);
   const client = clients.get(driver) as Worker<ClientCommand>;
-  const reply = await client.request({ type: "run", scenario: scenario.name, port, timing });
+  const cpuStartUs = await serverCpuUs(server);
+  const reply = await client.request({ type: "run", scenario: scenario.name, port: server.port, timing });
   if (reply.type !== "result") throw new Error(`unexpected reply ${reply.type}`);
-  return reply.result;
+  const serverCpuPerOperationUs = ((await serverCpuUs(server)) - cpuStartUs) / (reply.result.totalOperations ?? Number.NaN);
+  return { ...reply.result, serverCpuUs: serverCpuPerOperationUs };
 }

@@ -1,6 +1,6 @@
 import type { ImplName } from "./clients/bench-client.js";
 import type { BenchOptions } from "./options.js";
-import { serverRssBytes, startClientWorker, startServerWorker, workerExecArgv } from "./workers.js";
+import { serverRssBytes, startClientWorker, startServerWorker } from "./workers.js";
 
 /** One memory reading: a client holding streams or idle connections open on a server, fresh processes each. */
 export interface MemoryRun {
@@ -52,9 +52,8 @@ async function measureHeld(
   count: number,
   options: BenchOptions,
 ): Promise<MemoryRun> {
-  const execArgv = workerExecArgv(options.profileDir);
-  const server = await startServerWorker(serverImpl, execArgv);
-  const client = await startClientWorker(clientImpl, execArgv);
+  const server = await startServerWorker(serverImpl, options.profileDir);
+  const client = await startClientWorker(clientImpl, options.profileDir);
   try {
     await client.request({ type: "warm", port: server.port });
     const serverRssBeforeBytes = await serverRssBytes(server);

@@ -16,6 +16,9 @@ export interface LoadRow {
   readonly rate: Summary;
   readonly p50Ms?: number;
   readonly p99Ms?: number;
+  /** Median CPU µs per operation of the client and server processes. */
+  readonly clientCpuUs?: number;
+  readonly serverCpuUs?: number;
   /** rate / the same side's raw row (the ceiling). */
   readonly vsCeiling: number | undefined;
   /** rate / the same side's grpc-js row. */
@@ -71,6 +74,8 @@ export function buildReport(loadRuns: readonly PairingRuns[], memoryRuns: readon
         const grpcJs = rateOf("grpc-js");
         const p50 = runs.map((r) => r.p50Ms).filter((v): v is number => v !== undefined);
         const p99 = runs.map((r) => r.p99Ms).filter((v): v is number => v !== undefined);
+        const clientCpu = runs.map((r) => r.clientCpuUs).filter((v): v is number => v !== undefined);
+        const serverCpu = runs.map((r) => r.serverCpuUs).filter((v): v is number => v !== undefined);
         load.push({
           scenario: scenario.name,
           unit: scenario.unit,
@@ -78,6 +83,8 @@ export function buildReport(loadRuns: readonly PairingRuns[], memoryRuns: readon
           ...pairing,
           rate,
           ...(p50.length > 0 ? { p50Ms: median(p50), p99Ms: median(p99) } : {}),
+          ...(clientCpu.length > 0 ? { clientCpuUs: median(clientCpu) } : {}),
+          ...(serverCpu.length > 0 ? { serverCpuUs: median(serverCpu) } : {}),
           vsCeiling: ceiling === undefined ? undefined : rate.median / ceiling,
           vsGrpcJs: grpcJs === undefined ? undefined : rate.median / grpcJs,
         });
@@ -138,12 +145,15 @@ export function formatReport(report: BenchReport): string {
   const lines = [
     `h2grpc bench: ${machine.nproc} × ${machine.cpu}, node ${machine.node}, ${machine.platform}, ${machine.date}`,
     `${options.runs} run(s) of ${options.warmupMs} ms warm-up + ${options.durationMs} ms each; median shown, spread = (max − min) / median`,
+    "µs/op: CPU time (user + system) of the client and server process per operation, over the whole run",
   ];
   for (const scenario of LOAD_SCENARIOS) {
     const rows = report.load.filter((row) => row.scenario === scenario.name);
     if (rows.length === 0) continue;
     lines.push("", `${scenario.name}: ${scenario.description} [${scenario.unit}]`);
-    const table: string[][] = [["side", "client → server", scenario.unit, "spread", "p50 ms", "p99 ms", "×ceiling", "×grpc-js"]];
+    const table: string[][] = [
+      ["side", "client → server", scenario.unit, "spread", "p50 ms", "p99 ms", "×ceiling", "×grpc-js", "client µs/op", "server µs/op"],
+    ];
     for (const row of rows) {
       table.push([
         row.side,
@@ -154,6 +164,8 @@ export function formatReport(report: BenchReport): string {
         row.p99Ms === undefined ? "" : row.p99Ms.toFixed(2),
         formatRatio(row.vsCeiling),
         formatRatio(row.vsGrpcJs),
+        formatCpu(row.clientCpuUs),
+        formatCpu(row.serverCpuUs),
       ]);
     }
     lines.push(...alignColumns(table));
@@ -179,6 +191,11 @@ export function formatReport(report: BenchReport): string {
 
 function formatNumber(value: number): string {
   return value >= 100 ? Math.round(value).toLocaleString("en-US") : value.toFixed(1);
+}
+
+function formatCpu(value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return "";
+  return value >= 10 ? value.toFixed(0) : value.toFixed(2);
 }
 
 function formatRatio(value: number | undefined): string {

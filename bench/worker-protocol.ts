@@ -5,7 +5,7 @@ import type { LoadScenarioName } from "./scenarios.js";
 // answers every command with exactly one reply, in order.
 
 /** Commands to a server worker. */
-export type ServerCommand = { type: "rss" } | { type: "exit" };
+export type ServerCommand = { type: "rss" } | { type: "cpu" } | { type: "exit" };
 
 /** Commands to a client worker. */
 export type ClientCommand =
@@ -24,10 +24,18 @@ export type ClientCommand =
 export type WorkerReply =
   | { type: "ready"; port: number }
   | { type: "rss"; rssBytes: number }
+  /** The process's CPU time so far (user + system), in µs. */
+  | { type: "cpu"; cpuUs: number }
   | { type: "result"; result: LoadResult }
   | { type: "held"; rssBeforeBytes: number; rssAfterBytes: number }
   | { type: "ok" }
   | { type: "error"; message: string };
+
+/** The CPU time (user + system) this process has used, in µs. */
+export function cpuTimeUs(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
 
 /** The resident set size after two full GCs (when the worker runs with --expose-gc). */
 export function settledRssBytes(): number {

@@ -75,22 +75,35 @@ export interface ServerWorker {
   readonly worker: Worker<ServerCommand>;
 }
 
-/** Node flags for every worker: --expose-gc for memory readings, --cpu-prof when profiling. */
-export function workerExecArgv(profileDir: string | undefined): string[] {
-  return profileDir === undefined ? ["--expose-gc"] : ["--expose-gc", "--cpu-prof", `--cpu-prof-dir=${profileDir}`];
+let profileSequence = 0;
+
+/** Node flags for a worker: --expose-gc for memory readings, --cpu-prof (named after the worker) when profiling. */
+export function workerExecArgv(profileDir: string | undefined, name: string): string[] {
+  if (profileDir === undefined) return ["--expose-gc"];
+  const file = `${name.replace(/\W+/g, "-")}.${process.pid}.${++profileSequence}.cpuprofile`;
+  return ["--expose-gc", "--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${file}`];
 }
 
 /** Starts a server process of `impl`. */
-export async function startServerWorker(impl: ImplName, execArgv: readonly string[]): Promise<ServerWorker> {
-  const { worker, ready } = await Worker.start<ServerCommand>("server-worker.js", [impl], `${impl} server`, execArgv);
+export async function startServerWorker(impl: ImplName, profileDir: string | undefined): Promise<ServerWorker> {
+  const name = `${impl} server`;
+  const { worker, ready } = await Worker.start<ServerCommand>("server-worker.js", [impl], name, workerExecArgv(profileDir, name));
   if (ready.type !== "ready") throw new Error(`${impl} server did not start: ${JSON.stringify(ready)}`);
   return { impl, port: ready.port, worker };
 }
 
 /** Starts a client process of `impl`. */
-export async function startClientWorker(impl: ImplName, execArgv: readonly string[]): Promise<Worker<ClientCommand>> {
-  const { worker } = await Worker.start<ClientCommand>("client-worker.js", [impl], `${impl} client`, execArgv);
+export async function startClientWorker(impl: ImplName, profileDir: string | undefined): Promise<Worker<ClientCommand>> {
+  const name = `${impl} client`;
+  const { worker } = await Worker.start<ClientCommand>("client-worker.js", [impl], name, workerExecArgv(profileDir, name));
   return worker;
+}
+
+/** Reads a server worker's CPU time so far, in µs. */
+export async function serverCpuUs(server: ServerWorker): Promise<number> {
+  const reply = await server.worker.request({ type: "cpu" });
+  if (reply.type !== "cpu") throw new Error(`unexpected reply ${reply.type}`);
+  return reply.cpuUs;
 }
 
 /** Reads a server worker's settled RSS. */
