@@ -5,6 +5,7 @@ const UNIT_TESTS = [
   "test/*.test.ts",
   "test/framing/**/*.test.ts",
   "test/codec/**/*.test.ts",
+  "test/cli/**/*.test.ts",
   "test/transport/{timeout-header,percent-encoding,status-trailers,error-mapping,grpc-headers,tls}.test.ts",
 ];
 
