@@ -1,0 +1,89 @@
+// Runs test programs in child processes (for SIGSTOP, process exit and memory measurements) against
+// h2grpc compiled from src/ into a private directory, so no other test's build of dist/ interferes.
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+// Inside the repo so that the compiled files resolve protobufjs from its node_modules.
+const OUT_DIR = path.join(ROOT, "node_modules", ".cache", "h2grpc-client-tests");
+/** The compiled library entry point, for children to import. */
+export const LIBRARY_ENTRY = path.join(OUT_DIR, "index.js");
+
+let built: Promise<void> | undefined;
+
+/** Compiles src/ once per test process; throws if the entry point was not produced. */
+export function buildLibrary(): Promise<void> {
+  built ??= (async () => {
+    const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    const args = [tsc, path.join(ROOT, "src", "index.ts"), "--outDir", OUT_DIR, "--rootDir", path.join(ROOT, "src"), "--module", "NodeNext",
+      "--moduleResolution", "NodeNext", "--target", "ES2022", "--skipLibCheck", "--types", "node", "--ignoreConfig"];
+    // Type errors are the typecheck's business; tsc still emits.
+    await promisify(execFile)(process.execPath, args, { cwd: ROOT }).catch(() => {});
+    if (!existsSync(LIBRARY_ENTRY)) throw new Error(`building the library for child processes produced no ${LIBRARY_ENTRY}`);
+  })();
+  return built;
+}
+
+/** A running child program and the lines it printed. */
+export interface Child {
+  readonly process: ChildProcess;
+  /** Resolves with the first stdout line matching `pattern`; rejects if the child exits first or after `timeoutMs`. */
+  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  /** Resolves with the exit code, or kills the child and rejects after `timeoutMs`. */
+  exit(timeoutMs: number): Promise<number | null>;
+  stderr(): string;
+}
+
+/** Starts `test/client/children/<name>` with node, the library path as its first argument. */
+export function startChild(name: string, args: readonly string[] = []): Child {
+  const child = spawn(process.execPath, [path.join(ROOT, "test", "client", "children", name), LIBRARY_ENTRY, ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr!.setEncoding("utf8").on("data", (text: string) => {
+    if (stderr.length < 8192) stderr += text;
+  });
+  const lines: string[] = [];
+  const listeners = new Set<(line: string) => void>();
+  createInterface({ input: child.stdout! }).on("line", (line) => {
+    lines.push(line);
+    for (const listener of listeners) listener(line);
+  });
+  const exited = once(child, "exit").then(([code]) => code as number | null);
+  return {
+    process: child,
+    stderr: () => stderr,
+    waitForLine(pattern, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const seen = lines.map((line) => pattern.exec(line)).find((match) => match !== null);
+        if (seen) return resolve(seen);
+        const timer = setTimeout(() => done(new Error(`no line matching ${pattern} within ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
+        const listener = (line: string): void => {
+          const match = pattern.exec(line);
+          if (match) done(undefined, match);
+        };
+        const done = (error?: Error, match?: RegExpExecArray): void => {
+          clearTimeout(timer);
+          listeners.delete(listener);
+          if (error) reject(error);
+          else resolve(match!);
+        };
+        listeners.add(listener);
+        void exited.then((code) => done(new Error(`child exited (${code}) before printing ${pattern}; stderr: ${stderr}`)));
+      });
+    },
+    async exit(timeoutMs) {
+      const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+      const code = await exited;
+      clearTimeout(timer);
+      if (child.signalCode === "SIGKILL") throw new Error(`child did not exit within ${timeoutMs} ms; stderr: ${stderr}`);
+      return code;
+    },
+  };
+}
