@@ -68,7 +68,7 @@ function generateFile(root: Root, protoPath: string, importFrom: string): string
   const names = new TypeNames(pkg);
 
   const lines = [
-    `${GENERATED_HEADER} from ${toPosix(protoPath)}. Do not edit: run \`npm run gen\`.`,
+    `${GENERATED_HEADER} from ${toPosix(protoPath)}. Do not edit: regenerate it instead.`,
     "// Types only; at run time every definition comes from loadService() (protobufjs reflection).",
   ];
   if (services.length > 0) lines.push(`import type { MethodDefinition, ServiceDefinition } from ${JSON.stringify(importFrom)};`);

@@ -94,7 +94,7 @@ describe("generateTypes", () => {
   });
 
   it('imports from "h2grpc" unless told otherwise, and only when the file has a service', () => {
-    expect(shapes.split("\n")[0]).toBe(`${GENERATED_HEADER} from test/codec/protos/shapes.proto. Do not edit: run \`npm run gen\`.`);
+    expect(shapes.split("\n")[0]).toBe(`${GENERATED_HEADER} from test/codec/protos/shapes.proto. Do not edit: regenerate it instead.`);
     expect(shapes).toContain('import type { MethodDefinition, ServiceDefinition } from "h2grpc";');
     const [local] = generateTypes(["test/protos/echo.proto"], { importFrom: "../../src/index.js" });
     expect(local?.text).toContain('import type { MethodDefinition, ServiceDefinition } from "../../src/index.js";');
