@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { channelTls, createChannel, insecure, type ChannelCredentials } from "../../src/index.js";
 import { runCases, selectCases } from "./case-runner.js";
 import { interopCases } from "./client-cases.js";
-import { parseFlags } from "./flags.js";
+import { orExitOnUsageError, parseFlags } from "./flags.js";
 import { ensureInteropCerts } from "./interop-certs.js";
 import { installWireTap } from "./wire-tap.js";
 
@@ -15,15 +15,26 @@ import { installWireTap } from "./wire-tap.js";
 // does not tell applications whether a response arrived compressed (see wire-tap.ts).
 installWireTap();
 
-const flags = parseFlags(process.argv.slice(2));
+const flags = orExitOnUsageError(() => {
+  const parsed = parseFlags(process.argv.slice(2));
+  return {
+    host: parsed.string("server_host", "localhost"),
+    port: parsed.int("server_port", 8080),
+    cases: selectCases(parsed.string("test_case", "all")),
+    useTls: parsed.bool("use_tls", false),
+    useTestCa: parsed.bool("use_test_ca", false),
+    caFile: parsed.optional("ca_file"),
+    serverHostOverride: parsed.optional("server_host_override"),
+  };
+});
 let credentials: ChannelCredentials = insecure();
-if (flags.bool("use_tls", false)) {
-  const ca = flags.bool("use_test_ca", false) ? readFileSync(flags.string("ca_file", ensureInteropCerts().caFile)) : undefined;
-  credentials = channelTls({ ca, serverNameOverride: flags.optional("server_host_override") });
+if (flags.useTls) {
+  const ca = flags.useTestCa ? readFileSync(flags.caFile ?? ensureInteropCerts().caFile) : undefined;
+  credentials = channelTls({ ca, serverNameOverride: flags.serverHostOverride });
 }
-const host = flags.string("server_host", "localhost");
-const channel = createChannel(`${host.includes(":") ? `[${host}]` : host}:${flags.int("server_port", 8080)}`, { credentials });
+const host = flags.host;
+const channel = createChannel(`${host.includes(":") ? `[${host}]` : host}:${flags.port}`, { credentials });
 const cases = interopCases(channel);
-const failed = await runCases(selectCases(flags.string("test_case", "all")), (testCase) => cases[testCase]());
+const failed = await runCases(flags.cases, (testCase) => cases[testCase]());
 channel.close();
 process.exitCode = failed > 0 ? 1 : 0;

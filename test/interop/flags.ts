@@ -39,3 +39,14 @@ export function parseFlags(argv: readonly string[]): Flags {
     },
   };
 }
+
+/** Runs `parse`; on a TypeError (a bad flag) prints its message and exits with status 2, as CLIs do for usage errors. */
+export function orExitOnUsageError<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+}

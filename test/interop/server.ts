@@ -4,7 +4,7 @@
 // Prints "listening on <port>" once it serves; SIGTERM or SIGINT closes it.
 import { readFileSync } from "node:fs";
 import { createServer, insecure, serverTls, type ServerCredentials } from "../../src/index.js";
-import { parseFlags } from "./flags.js";
+import { orExitOnUsageError, parseFlags } from "./flags.js";
 import { ensureInteropCerts } from "./interop-certs.js";
 import { TestService } from "./interop-messages.js";
 import { testServiceImpl } from "./test-service.js";
@@ -12,16 +12,19 @@ import { installWireTap } from "./wire-tap.js";
 
 installWireTap();
 
-const flags = parseFlags(process.argv.slice(2));
+const flags = orExitOnUsageError(() => {
+  const parsed = parseFlags(process.argv.slice(2));
+  return { host: parsed.string("host", "127.0.0.1"), port: parsed.int("port", 0), useTls: parsed.bool("use_tls", false), parsed };
+});
 let credentials: ServerCredentials = insecure();
-if (flags.bool("use_tls", false)) {
+if (flags.useTls) {
   const defaults = ensureInteropCerts();
   credentials = serverTls({
-    cert: readFileSync(flags.string("tls_cert_file", defaults.certFile)),
-    key: readFileSync(flags.string("tls_key_file", defaults.keyFile)),
+    cert: readFileSync(flags.parsed.string("tls_cert_file", defaults.certFile)),
+    key: readFileSync(flags.parsed.string("tls_key_file", defaults.keyFile)),
   });
 }
 const server = createServer().addService(TestService, testServiceImpl);
-const port = await server.listen({ host: flags.string("host", "127.0.0.1"), port: flags.int("port", 0), credentials });
+const port = await server.listen({ host: flags.host, port: flags.port, credentials });
 console.log(`listening on ${port}`);
 for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void server.close());

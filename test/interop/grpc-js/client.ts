@@ -4,29 +4,40 @@
 import { readFileSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
 import { runCases, selectCases } from "../case-runner.js";
-import { parseFlags } from "../flags.js";
+import { orExitOnUsageError, parseFlags } from "../flags.js";
 import { ensureInteropCerts } from "../interop-certs.js";
 import { installWireTap } from "../wire-tap.js";
 import { grpcJsInteropCases } from "./client-cases.js";
 
 installWireTap();
 
-const flags = parseFlags(process.argv.slice(2));
-const host = flags.string("server_host", "localhost");
-const address = `${host.includes(":") ? `[${host}]` : host}:${flags.int("server_port", 8080)}`;
+const flags = orExitOnUsageError(() => {
+  const parsed = parseFlags(process.argv.slice(2));
+  return {
+    host: parsed.string("server_host", "localhost"),
+    port: parsed.int("server_port", 8080),
+    cases: selectCases(parsed.string("test_case", "all")),
+    useTls: parsed.bool("use_tls", false),
+    useTestCa: parsed.bool("use_test_ca", false),
+    caFile: parsed.optional("ca_file"),
+    serverHostOverride: parsed.optional("server_host_override"),
+  };
+});
+const host = flags.host;
+const address = `${host.includes(":") ? `[${host}]` : host}:${flags.port}`;
 const channelOptions: grpc.ChannelOptions = {};
 let credentials = grpc.credentials.createInsecure();
-if (flags.bool("use_tls", false)) {
-  const ca = flags.bool("use_test_ca", false) ? readFileSync(flags.string("ca_file", ensureInteropCerts().caFile)) : null;
+if (flags.useTls) {
+  const ca = flags.useTestCa ? readFileSync(flags.caFile ?? ensureInteropCerts().caFile) : null;
   credentials = grpc.credentials.createSsl(ca);
-  const override = flags.optional("server_host_override");
+  const override = flags.serverHostOverride;
   if (override !== undefined) {
     channelOptions["grpc.ssl_target_name_override"] = override;
     channelOptions["grpc.default_authority"] = override;
   }
 }
 const { cases, close } = grpcJsInteropCases(address, credentials, channelOptions);
-const failed = await runCases(selectCases(flags.string("test_case", "all")), (testCase) => cases[testCase]());
+const failed = await runCases(flags.cases, (testCase) => cases[testCase]());
 close();
 // grpc-js keeps deadline timers of finished calls alive for a while; the results are printed.
 process.exit(failed > 0 ? 1 : 0);

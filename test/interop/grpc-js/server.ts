@@ -3,28 +3,30 @@
 // --tls_cert_file=F --tls_key_file=K]. Prints "listening on <port>" once it serves.
 import { readFileSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
-import { parseFlags } from "../flags.js";
+import { orExitOnUsageError, parseFlags } from "../flags.js";
 import { ensureInteropCerts } from "../interop-certs.js";
 import { installWireTap } from "../wire-tap.js";
 import { createGrpcJsTestServer } from "./test-service.js";
 
 installWireTap();
 
-const flags = parseFlags(process.argv.slice(2));
-const useTls = flags.bool("use_tls", false);
+const flags = orExitOnUsageError(() => {
+  const parsed = parseFlags(process.argv.slice(2));
+  return { host: parsed.string("host", "127.0.0.1"), port: parsed.int("port", 0), useTls: parsed.bool("use_tls", false), parsed };
+});
 let credentials = grpc.ServerCredentials.createInsecure();
-if (useTls) {
+if (flags.useTls) {
   const defaults = ensureInteropCerts();
   credentials = grpc.ServerCredentials.createSsl(null, [
     {
-      private_key: readFileSync(flags.string("tls_key_file", defaults.keyFile)),
-      cert_chain: readFileSync(flags.string("tls_cert_file", defaults.certFile)),
+      private_key: readFileSync(flags.parsed.string("tls_key_file", defaults.keyFile)),
+      cert_chain: readFileSync(flags.parsed.string("tls_cert_file", defaults.certFile)),
     },
   ]);
 }
 const server = createGrpcJsTestServer();
-const host = flags.string("host", "127.0.0.1");
-server.bindAsync(`${host.includes(":") ? `[${host}]` : host}:${flags.int("port", 0)}`, credentials, (error, port) => {
+const host = flags.host;
+server.bindAsync(`${host.includes(":") ? `[${host}]` : host}:${flags.port}`, credentials, (error, port) => {
   if (error !== null) {
     console.error(`grpc-js interop server: ${error.message}`);
     process.exit(1);
