@@ -30,7 +30,9 @@ export function decodeSet(bytes: Uint8Array): FileJson[] {
 export function rebuildRoot(files: readonly Uint8Array[]): Root {
   const set = SET.create({ file: files.map((bytes) => FILE.decode(bytes)) });
   const fromDescriptor = (protobuf.Root as unknown as { fromDescriptor(set: unknown): Root }).fromDescriptor;
-  return fromDescriptor(set).resolveAll();
+  const root = fromDescriptor(set);
+  root.resolveAll();
+  return root;
 }
 
 /** Every message type and service declared under a namespace, recursively. */
