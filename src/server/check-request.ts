@@ -19,14 +19,27 @@ export interface AcceptedRequest {
 /**
  * Judges a request from its headers, in grpc-go's order (http2_server.go operateHeaders, then
  * server.go handleStream). Returns the route to run, or answers the stream itself and returns
- * undefined: 415 for a non-gRPC content-type, 405 for a method other than POST, 400 for a
+ * undefined: 431 for a header list over the limit, 415 for a non-gRPC content-type, 405 for a method other than POST, 400 for a
  * malformed grpc-timeout, Trailers-Only UNIMPLEMENTED for an unknown path or grpc-encoding.
  */
 export function checkRequest(
   stream: http2.ServerHttp2Stream,
   headers: http2.IncomingHttpHeaders,
+  rawHeaders: readonly string[],
   router: Router,
+  maxHeaderListBytes: number,
 ): AcceptedRequest | undefined {
+  const headerListBytes = measureHeaderList(rawHeaders);
+  if (headerListBytes > maxHeaderListBytes) {
+    // nghttp2 advertises SETTINGS_MAX_HEADER_LIST_SIZE but does not enforce it; we do, with a
+    // status the client can show (431 as HTTP says, RESOURCE_EXHAUSTED as the gRPC status).
+    const error = new GrpcError(
+      Status.RESOURCE_EXHAUSTED,
+      `request header list of ${headerListBytes} bytes exceeds the limit of ${maxHeaderListBytes} bytes`,
+    );
+    rejectStream(stream, 431, error);
+    return undefined;
+  }
   const contentType = headers["content-type"];
   if (!isGrpcContentType(contentType)) {
     // PROTOCOL-HTTP2: "respond with HTTP status 415"; grpc-go adds INVALID_ARGUMENT.
@@ -84,6 +97,13 @@ export function rejectStream(
     stream.resume(); // discard what the client still sends until the reset reaches it
     stream.close(http2.constants.NGHTTP2_NO_ERROR);
   }
+}
+
+/** The header list size as SETTINGS_MAX_HEADER_LIST_SIZE counts it: name + value + 32 per field (RFC 9113 §6.5.2). */
+function measureHeaderList(rawHeaders: readonly string[]): number {
+  let bytes = 0;
+  for (let i = 0; i < rawHeaders.length; i++) bytes += (rawHeaders[i] as string).length;
+  return bytes + 16 * rawHeaders.length;
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {

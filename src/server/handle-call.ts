@@ -22,15 +22,16 @@ import type {
 export interface HandlerConfig extends CallConfig {
   /** Caps every call's deadline (ms), as tonic does; undefined for none. */
   readonly maxCallMs: number | undefined;
+  readonly maxHeaderListBytes: number;
 }
 
 /** Returns the 'stream' listener that judges each request and runs its call. */
 export function createStreamHandler(
   router: Router,
   config: HandlerConfig,
-): (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => void {
-  return (stream, headers) => {
-    const accepted = checkRequest(stream, headers, router);
+): (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, flags: number, rawHeaders: string[]) => void {
+  return (stream, headers, _flags, rawHeaders) => {
+    const accepted = checkRequest(stream, headers, rawHeaders, router, config.maxHeaderListBytes);
     if (accepted === undefined) return;
     const { route, compression, timeoutMs } = accepted;
     const now = timeoutMs === undefined && config.maxCallMs === undefined ? 0 : Date.now();

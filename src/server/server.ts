@@ -36,6 +36,7 @@ class GrpcServer implements Server {
       compression: options.compression,
       onCallError: options.onCallError,
       maxCallMs: options.maxCallMs,
+      maxHeaderListBytes: options.maxHeaderListBytes ?? DEFAULT_MAX_HEADER_LIST_BYTES,
       isShuttingDown: () => this.#listener.isClosing,
     });
     this.#listener = new ServerListener(handleStream, {

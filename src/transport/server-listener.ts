@@ -13,8 +13,13 @@ export interface ListenerSettings {
   readonly keepalive: KeepalivePolicy;
 }
 
-/** Receives every new HTTP/2 stream with its request headers. */
-export type StreamListener = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => void;
+/** Receives every new HTTP/2 stream with its request headers (parsed, and raw as name/value pairs). */
+export type StreamListener = (
+  stream: http2.ServerHttp2Stream,
+  headers: http2.IncomingHttpHeaders,
+  flags: number,
+  rawHeaders: string[],
+) => void;
 
 /**
  * The HTTP/2 side of a server: one or more node:http2 servers (plaintext or TLS), the sessions

@@ -2,10 +2,11 @@
 // serializers (no proto-loader), so server tests do not depend on h2grpc's client.
 import * as grpc from "@grpc/grpc-js";
 import { loadService } from "../../src/codec/load-service.js";
-import type { AnyMethodDefinition, ServiceDefinition } from "../../src/definition.js";
+import type { AnyMethodDefinition } from "../../src/definition.js";
+import type { EchoDefinition } from "../protos/gen/echo.js";
 
-/** The Echo service definition of test/protos/echo.proto. */
-export const Echo: ServiceDefinition = loadService("test/protos/echo.proto", "h2grpc.test.Echo");
+/** The Echo service definition of test/protos/echo.proto, typed by the generated stubs. */
+export const Echo = loadService<EchoDefinition>("test/protos/echo.proto", "h2grpc.test.Echo");
 
 /** An EchoReply as the handlers and grpc-js see it. */
 export interface EchoReply {
@@ -15,10 +16,8 @@ export interface EchoReply {
   id: string;
 }
 
-function method(name: string): AnyMethodDefinition {
-  const found = Echo.methods[name];
-  if (found === undefined) throw new Error(`no method ${name}`);
-  return found;
+function method(name: keyof EchoDefinition["methods"]): AnyMethodDefinition {
+  return Echo.methods[name] as AnyMethodDefinition;
 }
 
 function serialize(m: AnyMethodDefinition) {
