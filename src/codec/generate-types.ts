@@ -126,28 +126,31 @@ function withDependencies(types: readonly (Type | Enum)[], services: readonly Se
   return [...types, ...sorted];
 }
 
+const TYPESCRIPT_NAMES = ["Uint8Array", "string", "number", "boolean", "bigint", "symbol", "object", "any", "unknown"];
+
 /**
  * TypeScript names: the name inside the file's package with "." → "_" (`Shape_Point`), or the
  * full name for other packages (`google_protobuf_Timestamp`).
  */
 class TypeNames {
   readonly #pkg: string;
-  // Names the generated code itself refers to; a proto type may not take them.
+  // Names the generated code refers to, and TypeScript's own type names: a proto type may not take them.
   readonly #taken = new Map<string, string>([
     ["MethodDefinition", "h2grpc"],
     ["ServiceDefinition", "h2grpc"],
-    ["Uint8Array", "TypeScript"],
+    ...TYPESCRIPT_NAMES.map((name): [string, string] => [name, "TypeScript"]),
   ]);
 
   constructor(pkg: string) {
     this.#pkg = pkg;
   }
 
-  of(object: ReflectionObject): string {
+  /** The name of `object` plus `suffix`; throws Error if another type or TypeScript already has it. */
+  of(object: ReflectionObject, suffix = ""): string {
     const fullName = object.fullName.replace(/^\./, "");
     const pkg = packageName(object);
     const local = pkg === this.#pkg && pkg !== "" ? fullName.slice(pkg.length + 1) : fullName;
-    const name = local.replace(/\./g, "_");
+    const name = `${local.replace(/\./g, "_")}${suffix}`;
     const owner = this.#taken.get(name);
     if (owner !== undefined && owner !== fullName) throw new Error(`${owner} and ${fullName} both map to the TypeScript name ${name}`);
     this.#taken.set(name, fullName);
@@ -217,9 +220,10 @@ function enumLines(type: Enum, names: TypeNames): string[] {
 
 function serviceLines(service: Service, names: TypeNames): string[] {
   const fullName = service.fullName.replace(/^\./, "");
+  const definitionName = names.of(service, "Definition");
   const lines = [
-    ...docLines(service, `${fullName}: \`loadService<${names.of(service)}Definition>(protoPath, "${fullName}")\`.`),
-    `export interface ${names.of(service)}Definition extends ServiceDefinition<{`,
+    ...docLines(service, `${fullName}: \`loadService<${definitionName}>(protoPath, "${fullName}")\`.`),
+    `export interface ${definitionName} extends ServiceDefinition<{`,
   ];
   for (const method of service.methodsArray) {
     method.resolve();

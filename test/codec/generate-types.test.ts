@@ -123,6 +123,14 @@ describe("generateTypes errors", () => {
     expect(() => generateTypes([file])).toThrow("h2grpc and t.ServiceDefinition both map to the TypeScript name ServiceDefinition");
   });
 
+  it("rejects a message named like a TypeScript type or like a service definition", () => {
+    expect(() => generateTypes([writeProto("primitive.proto", "message string {}")])).toThrow(
+      "TypeScript and t.string both map to the TypeScript name string",
+    );
+    const clash = writeProto("definition.proto", "message EchoDefinition {}\nservice Echo { rpc Call(EchoDefinition) returns (EchoDefinition); }");
+    expect(() => generateTypes([clash])).toThrow("t.EchoDefinition and t.Echo both map to the TypeScript name EchoDefinition");
+  });
+
   it("rejects two types that map to one TypeScript name", () => {
     const file = writeProto("underscore.proto", "message A { message B {} }\nmessage A_B { A.B b = 1; }");
     expect(() => generateTypes([file])).toThrow("both map to the TypeScript name A_B");
