@@ -126,7 +126,11 @@ function withDependencies(types: readonly (Type | Enum)[], services: readonly Se
   return [...types, ...sorted];
 }
 
-const TYPESCRIPT_NAMES = ["Uint8Array", "string", "number", "boolean", "bigint", "symbol", "object", "any", "unknown"];
+// Types the output names, and names TypeScript does not allow for an interface.
+const TYPESCRIPT_NAMES: readonly string[] = [
+  ...["Uint8Array", "string", "number", "boolean", "bigint", "symbol", "object"],
+  ...["any", "unknown", "never", "void", "undefined", "null"],
+];
 
 /**
  * TypeScript names: the name inside the file's package with "." → "_" (`Shape_Point`), or the
