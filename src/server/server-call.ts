@@ -238,6 +238,8 @@ export class ServerCall implements ServerCallContext {
     const trailers = this.#pendingTrailers ?? okTrailers();
     this.#pendingTrailers = undefined;
     this.stream.sendTrailers(trailers);
+    // After the trailers are queued, so the client reads the status before the reset.
+    if (!this.stream.readableEnded) this.stream.close(this.#closeCode);
   }
 
   #respond(): void {
@@ -283,10 +285,9 @@ export class ServerCall implements ServerCallContext {
     if (stream.destroyed || stream.closed) return;
     // RFC 9113 §8.1: once the response is complete, RST_STREAM(NO_ERROR) tells a client that is
     // still sending to stop (grpc-go does the same); Node sends it after the trailers are flushed.
-    if (!stream.readableEnded || this.#closeCode !== NGHTTP2_NO_ERROR) {
-      if (this.#closeCode === NGHTTP2_NO_ERROR) stream.close(NGHTTP2_NO_ERROR);
-      else stream.once("finish", closeWithCancel);
-    }
+    // At the deadline the code is CANCEL (grpc-go), sent once the status is queued.
+    if (stream.readableEnded || this.#pendingTrailers !== undefined) return; // sendPendingTrailers resets
+    stream.once("finish", this.#closeCode === NGHTTP2_NO_ERROR ? closeWithNoError : closeWithCancel);
   }
 }
 
@@ -306,6 +307,10 @@ function onWantTrailers(this: CallStream): void {
 
 function closeWithCancel(this: http2.ServerHttp2Stream): void {
   if (!this.closed) this.close(NGHTTP2_CANCEL);
+}
+
+function closeWithNoError(this: http2.ServerHttp2Stream): void {
+  if (!this.closed) this.close(NGHTTP2_NO_ERROR);
 }
 
 function ignoreStreamError(): void {
