@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import protobuf from "protobufjs";
 import type { INamespace, Namespace, Root } from "protobufjs";
+import { synthesizeProtoFiles } from "./synthetic-proto-files.js";
 
 /** One .proto file as reflection describes it: its declarations, parsed on their own, with the names protoc would give. */
 export interface ProtoFile {
@@ -29,10 +30,12 @@ const BUNDLED = protobuf.common as unknown as Readonly<Record<string, INamespace
 
 /**
  * Re-reads every file a protobufjs Root was loaded from, keeping field names as written (loadProto
- * camelCases them) and each file's imports, which a Root does not record; throws nothing: a file
- * that can no longer be read is left out, and reflection answers NOT_FOUND for its symbols.
+ * camelCases them) and each file's imports, which a Root does not record; a Root built without
+ * files is described by synthesizeProtoFiles. Throws nothing: a file that can no longer be read
+ * is left out, and reflection answers NOT_FOUND for its symbols.
  */
 export function readProtoFiles(root: Root): ProtoFile[] {
+  if (root.files.length === 0) return synthesizeProtoFiles(root);
   const parsed = new Map<string, { result: protobuf.IParserResult; source: string }>();
   const nameByKey = new Map<string, string>();
   for (const key of root.files) {

@@ -51,9 +51,8 @@ function indexNamespace(symbols: Map<string, ProtoSymbol>, file: ProtoFile, name
       }
     } else if (nested instanceof protobuf.Field) {
       add(nested.name, "extension", nested);
-    } else if (nested instanceof protobuf.Namespace) {
-      indexNamespace(symbols, file, nested, scope === "" ? nested.name : `${scope}.${nested.name}`);
     }
+    // A plain namespace below a file's package is another package: another file.
   }
 }
 

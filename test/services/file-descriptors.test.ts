@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import protobuf from "protobufjs";
 import { describe, expect, it } from "vitest";
 import { loadProto } from "../../src/codec/load-service.js";
 import { describeFile, encodeFileDescriptor } from "../../src/services/file-descriptors.js";
@@ -64,6 +65,21 @@ describe("descriptors rebuilt with protobufjs", () => {
     const declarations = declarationsOf(original);
     expect(declarations.length).toBeGreaterThan(0);
     for (const declaration of declarations) expectSameDeclaration(declaration, rebuilt);
+  });
+});
+
+describe("roots built without .proto files", () => {
+  it("are described as one file per package, importing each other, that rebuild every message and service", () => {
+    const original = protobuf.Root.fromJSON(loadProto("shop/v1/catalog.proto", { includeDirs: [FIXTURES] }).toJSON());
+    original.resolveAll();
+    const files = readProtoFiles(original);
+    expect(files.map((f) => [f.name, f.dependencies])).toEqual([
+      ["h2grpc/shop/v1.proto", ["google/protobuf.proto"]],
+      ["google/protobuf.proto", []],
+    ]);
+    const symbols = indexSymbols(files);
+    const rebuilt = rebuildRoot(files.map((file) => encodeFileDescriptor(file, symbols)));
+    for (const declaration of declarationsOf(original)) expectSameDeclaration(declaration, rebuilt);
   });
 });
 
