@@ -41,10 +41,11 @@ export function readProtoFiles(root: Root): ProtoFile[] {
   for (const key of root.files) {
     if (isBundled(key)) continue;
     const source = readSource(key);
-    if (source === undefined) continue;
-    const result = protobuf.parse(source, new protobuf.Root(), { keepCase: true, alternateCommentMode: true });
-    parsed.set(key, { result, source });
+    const result = source === undefined ? undefined : parseSource(source);
+    if (source !== undefined && result !== undefined) parsed.set(key, { result, source });
   }
+  // Only protobufjs JSON (or nothing readable) behind this Root: describe what it holds instead.
+  if (parsed.size === 0 && !root.files.every(isBundled)) return synthesizeProtoFiles(root);
   // protoc names a file by the path an import spells, so dependency names always match file names.
   for (const [key, { result }] of parsed) {
     for (const spelled of [...(result.imports ?? []), ...(result.weakImports ?? [])]) {
@@ -122,6 +123,15 @@ function wellKnownFileOptions(key: string): Record<string, unknown> {
     objc_class_prefix: "GPB",
     csharp_namespace: "Google.Protobuf.WellKnownTypes",
   };
+}
+
+// A .json file protobufjs loaded, or a file changed since, does not parse: it is left out.
+function parseSource(source: string): protobuf.IParserResult | undefined {
+  try {
+    return protobuf.parse(source, new protobuf.Root(), { keepCase: true, alternateCommentMode: true });
+  } catch {
+    return undefined;
+  }
 }
 
 function readSource(key: string): string | undefined {

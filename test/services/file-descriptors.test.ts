@@ -1,7 +1,7 @@
 // FileDescriptorProtos built from protobufjs Roots: identical to protoc's, and enough to rebuild
 // every message and service.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import protobuf from "protobufjs";
@@ -80,6 +80,22 @@ describe("roots built without .proto files", () => {
     const symbols = indexSymbols(files);
     const rebuilt = rebuildRoot(files.map((file) => encodeFileDescriptor(file, symbols)));
     for (const declaration of declarationsOf(original)) expectSameDeclaration(declaration, rebuilt);
+  });
+
+  it("include a Root protobufjs loaded from a JSON file", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "h2grpc-json-"));
+    try {
+      const jsonFile = path.join(dir, "orders.json");
+      writeFileSync(jsonFile, JSON.stringify(loadProto("legacy/orders.proto", { includeDirs: [FIXTURES] }).toJSON()));
+      const original = protobuf.loadSync(jsonFile);
+      const files = readProtoFiles(original);
+      expect(files.map((f) => [f.name, f.syntax])).toEqual([["h2grpc/legacy.proto", "proto2"]]);
+      const symbols = indexSymbols(files);
+      const rebuilt = rebuildRoot(files.map((file) => encodeFileDescriptor(file, symbols)));
+      for (const declaration of declarationsOf(original)) expectSameDeclaration(declaration, rebuilt);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
