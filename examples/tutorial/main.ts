@@ -43,11 +43,17 @@ async function main(argv: readonly string[]): Promise<void> {
   const tutorial = await startTutorialServer(options);
 
   const mode = tutorial.isTls ? "TLS (certificate for gsh.com; calls need the token)" : "plaintext";
-  console.log(`h2grpc tutorial server listening on ${tutorial.address}, ${mode}`);
-  console.log(`services: ${tutorial.serviceNames.join(", ")}, grpc.health.v1.Health, grpc.reflection.v1(alpha).ServerReflection`);
-  console.log("try:");
   const target = { address: tutorial.address, certPath: certificate && displayPath(certificate.certPath) };
-  for (const line of grpcurlCommands(target)) console.log(`  ${line}`);
+  console.log(
+    [
+      `h2grpc tutorial server listening on ${tutorial.address}, ${mode}`,
+      `services: ${tutorial.serviceNames.join(", ")}, grpc.health.v1.Health, grpc.reflection.v1(alpha).ServerReflection`,
+      "try:",
+      ...grpcurlCommands(target).map((line) => `  ${line}`),
+      `or the tutorial's client programs: npm run tutorial -- <lesson>${tutorial.isTls ? " (tls-token)" : ""}`,
+      "Ctrl-C or SIGTERM shuts down gracefully.",
+    ].join("\n"),
+  );
 
   let signals = 0;
   const shutDown = (signal: NodeJS.Signals): void => {

@@ -51,7 +51,8 @@ async function main(argv: readonly string[]): Promise<number> {
     // The Go clients end with log.Fatalf("... err: %v", err), which prints grpc-go's error text.
     console.log(goLog(`${name} failed: ${goError(error)}`));
     if (error instanceof GrpcError && error.code === Status.UNAVAILABLE) {
-      console.log(`is the server running? start it with \`npm start\`${name === "tls-token" ? " -- --tls" : ""}`);
+      const wanted = name === "tls-token" ? "`npm start -- --tls`" : "`npm start` (plaintext, without --tls)";
+      console.log(`is the server running at ${values.address}? this lesson needs ${wanted}`);
     }
     return 1;
   }
