@@ -39,7 +39,9 @@ function layerOf(file: string): string {
 
 /** Every module specifier a file imports or re-exports, statically or dynamically. */
 function importsOf(source: string): string[] {
-  const pattern = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s*["']([^"']+)["']/g;
+  // An import/export statement never holds "(", "=" or ";" before its `from "..."`; function bodies do.
+  const pattern =
+    /(?:^|\n)\s*(?:import|export)\s[^;()=]*?[\s}*]from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|(?:^|\n)\s*import\s*["']([^"']+)["']/g;
   return [...source.matchAll(pattern)].map((match) => (match[1] ?? match[2] ?? match[3]) as string);
 }
 
@@ -66,11 +68,15 @@ for (const file of files) {
 describe("architecture (STYLE.md §1)", () => {
   it("finds the source files and their imports", () => {
     expect(files.length).toBeGreaterThan(20);
-    expect(importsOf('import { a } from "./a.js";\nexport type { B } from "../b.js";\nconst c = await import("./c.js");')).toEqual([
-      "./a.js",
-      "../b.js",
-      "./c.js",
-    ]);
+    const source = [
+      'import { a } from "./a.js";',
+      'export type { B } from "../b.js";',
+      'export * from "./d.js";',
+      'import "./e.js";',
+      'export function f() { return { "import-from": "x" }; }',
+      'const c = await import("./c.js");',
+    ].join("\n");
+    expect(importsOf(source)).toEqual(["./a.js", "../b.js", "./d.js", "./e.js", "./c.js"]);
   });
 
   it("keeps every import pointing the allowed way, with only node: built-ins and protobufjs from outside", () => {
