@@ -1,4 +1,4 @@
-import type { ClientHttp2Session } from "node:http2";
+import http2, { type ClientHttp2Session } from "node:http2";
 import { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from "../framing/frame-decoder.js";
 import { DEFAULT_MAX_SEND_MESSAGE_BYTES } from "../codec/message-codec.js";
 import { GrpcError } from "../grpc-error.js";
@@ -47,6 +47,7 @@ export class ChannelImpl implements Channel {
   #backoffTimer: NodeJS.Timeout | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
   readonly #calls = new Set<ChannelCall>();
+  #keepaliveTimeMs: number | undefined;
 
   /** Throws TypeError for a malformed target or options. */
   constructor(target: string, options: ChannelOptions = {}) {
@@ -61,6 +62,7 @@ export class ChannelImpl implements Channel {
     this.maxReceiveMessageBytes = options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_MESSAGE_BYTES;
     this.maxSendMessageBytes = options.maxSendMessageBytes ?? DEFAULT_MAX_SEND_MESSAGE_BYTES;
     this.#backoff = new ConnectionBackoff(backoffSettings(options.backoff));
+    this.#keepaliveTimeMs = options.keepaliveTimeMs;
   }
 
   get state(): ConnectivityState {
@@ -162,7 +164,14 @@ export class ChannelImpl implements Channel {
       for (const waiter of this.#takeWaiters()) waiter.resolve(session);
     });
     // PROTOCOL-HTTP2 GOAWAY: streams already started finish on this session; new calls get a new one.
-    session.once("goaway", () => this.discardSession(session));
+    session.once("goaway", (errorCode: number, _lastStreamId: number, opaqueData?: Buffer) => {
+      // doc/keepalive.md: a server that finds our PINGs too frequent says so with ENHANCE_YOUR_CALM
+      // "too_many_pings"; like grpc-go, double the keepalive time for the next connection.
+      if (errorCode === http2.constants.NGHTTP2_ENHANCE_YOUR_CALM && opaqueData?.toString() === "too_many_pings") {
+        this.#keepaliveTimeMs = this.#keepaliveTimeMs === undefined ? undefined : this.#keepaliveTimeMs * 2;
+      }
+      this.discardSession(session);
+    });
     session.once("close", () => {
       clearTimeout(connectTimer);
       if (this.#session !== session) return;
@@ -201,7 +210,7 @@ export class ChannelImpl implements Channel {
   }
 
   #startKeepalive(session: ClientHttp2Session): void {
-    const timeMs = this.#options.keepaliveTimeMs;
+    const timeMs = this.#keepaliveTimeMs;
     if (timeMs === undefined) return;
     startKeepalive(session, {
       timeMs,

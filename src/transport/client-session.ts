@@ -18,16 +18,20 @@ const LOCAL_STREAM_WINDOW_BYTES = 1024 * 1024;
  */
 export function connectSession(address: SessionAddress, credentials: ChannelCredentials): http2.ClientHttp2Session {
   const settings: http2.Settings = { enablePush: false, initialWindowSize: LOCAL_STREAM_WINDOW_BYTES };
+  // http2.connect hands its options to net.connect / tls.connect: small RPCs must not wait for
+  // Nagle's algorithm (grpc-go sets TCP_NODELAY too).
+  const socketOptions = { noDelay: true };
   let session: http2.ClientHttp2Session;
   if (address.kind === "unix") {
     session = http2.connect("http://localhost", { settings, createConnection: () => net.connect(address.path) });
   } else {
     const host = net.isIP(address.host) === 6 ? `[${address.host}]` : address.host;
     if (credentials.kind === "insecure") {
-      session = http2.connect(`http://${host}:${address.port}`, { settings });
+      session = http2.connect(`http://${host}:${address.port}`, { settings, ...socketOptions });
     } else {
       session = http2.connect(`https://${host}:${address.port}`, {
         settings,
+        ...socketOptions,
         ...secureConnectOptions(credentials, address.host),
       });
     }

@@ -165,3 +165,22 @@ describe("connectivity", () => {
     expect(() => createClient(Echo, { address: "no-port" })).toThrow(TypeError);
   });
 });
+
+describe("idle timeout", () => {
+  it("closes the connection after idleTimeoutMs without calls; the next call reconnects", async () => {
+    const peer = await startOwnServer(echoImpl);
+    const channel = createChannel(peer.address, { idleTimeoutMs: 50 });
+    const client = createClient(Echo, { channel });
+    try {
+      await client.unary({ message: "a" });
+      expect(channel.state).toBe("READY");
+      // No event reports the idle close; poll the state, bounded.
+      for (let i = 0; i < 100 && channel.state === "READY"; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(channel.state).toBe("IDLE");
+      expect(await client.unary({ message: "b" })).toMatchObject({ message: "b" });
+    } finally {
+      channel.close();
+      await peer.close();
+    }
+  });
+});
