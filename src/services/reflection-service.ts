@@ -88,10 +88,16 @@ function answer(request: ServerReflectionRequest, registry: DescriptorRegistry, 
   if (kind === undefined) throw new GrpcError(Status.INVALID_ARGUMENT, "invalid reflection request: no message_request is set");
   const host = request.host ?? "";
   const response: ServerReflectionResponse = { validHost: host, originalRequest: { host, [kind]: request[kind] } };
-  const withFile = (file: RegisteredFile | undefined, missing: string): ServerReflectionResponse =>
-    file === undefined
-      ? { ...response, errorResponse: notFound(missing) }
-      : { ...response, fileDescriptorResponse: { fileDescriptorProto: registry.encodeWithDependencies(file, sentFiles) } };
+  const withFile = (file: RegisteredFile | undefined, missing: string): ServerReflectionResponse => {
+    if (file === undefined) return { ...response, errorResponse: notFound(missing) };
+    try {
+      return { ...response, fileDescriptorResponse: { fileDescriptorProto: registry.encodeWithDependencies(file, sentFiles) } };
+    } catch (error) {
+      // grpc-go answers every failure to describe a file, marshalling included, with NOT_FOUND.
+      const reason = error instanceof Error ? error.message : String(error);
+      return { ...response, errorResponse: notFound(`cannot describe "${file.file.name}": ${reason}`) };
+    }
+  };
 
   switch (kind) {
     case "fileByFilename": {
