@@ -40,7 +40,11 @@ export function createStreamHandler(
     if (route.invoke !== undefined) {
       const call = new ServerCall(stream, headers, route.method, deadline, compression, config);
       const requests = openRequestQueue(call);
-      void sendResponses(call, route.invoke({ method: route.method, metadata: call.metadata, context: call, requests }));
+      try {
+        void sendResponses(call, route.invoke({ method: route.method, metadata: call.metadata, context: call, requests }));
+      } catch (error) {
+        call.fail(error); // an interceptor that throws before returning its iterable
+      }
       return;
     }
     if (route.method.kind === "unary") {
