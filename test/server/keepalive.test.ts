@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import http2 from "node:http2";
+import { Echo } from "../helpers/grpc-js-echo.js";
+import { connectRaw } from "../helpers/raw-h2.js";
+import { startServer } from "../helpers/start-server.js";
+
+function goawayOf(session: http2.ClientHttp2Session): Promise<{ code: number; debug: string }> {
+  return new Promise((resolve) => session.once("goaway", (code, _last, data) => resolve({ code, debug: data?.toString() ?? "" })));
+}
+
+function connected(session: http2.ClientHttp2Session): Promise<void> {
+  return new Promise((resolve) => session.once("connect", () => resolve()));
+}
+
+describe("keepalive enforcement and connection management", () => {
+  it("answers a ping flood with GOAWAY ENHANCE_YOUR_CALM \"too_many_pings\", as grpc-go does", async () => {
+    const { port } = await startServer((s) => s.addService(Echo, {}));
+    const session = connectRaw(port);
+    await connected(session);
+    const goaway = goawayOf(session);
+    for (let i = 0; i < 5; i++) session.ping(() => {});
+    expect(await goaway).toEqual({ code: http2.constants.NGHTTP2_ENHANCE_YOUR_CALM, debug: "too_many_pings" });
+    session.destroy();
+  });
+
+  it("allows pings as often as minPingIntervalMs permits while calls are open, with permitWithoutCalls", async () => {
+    const { port } = await startServer((s) => s.addService(Echo, {}), { keepalive: { minPingIntervalMs: 0, permitWithoutCalls: true } });
+    const session = connectRaw(port);
+    await connected(session);
+    let wentAway = false;
+    session.on("goaway", () => (wentAway = true));
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => session.ping(resolve));
+    expect(wentAway).toBe(false);
+    session.close();
+  });
+
+  it("pings the client every keepalive.timeMs", async () => {
+    const { port } = await startServer((s) => s.addService(Echo, {}), { keepalive: { timeMs: 30, timeoutMs: 1000 } });
+    const session = connectRaw(port);
+    let pings = 0;
+    const third = new Promise<void>((resolve) =>
+      session.on("ping", () => {
+        if (++pings === 3) resolve();
+      }),
+    );
+    await third;
+    expect(pings).toBeGreaterThanOrEqual(3);
+    session.close();
+  });
+
+  it("sends GOAWAY to a connection idle for maxConnectionIdleMs", async () => {
+    const { port } = await startServer((s) => s.addService(Echo, {}), { keepalive: { maxConnectionIdleMs: 50 } });
+    const session = connectRaw(port);
+    const goaway = await goawayOf(session);
+    expect(goaway.code).toBe(http2.constants.NGHTTP2_NO_ERROR);
+    session.destroy();
+  });
+
+  it("sends GOAWAY at maxConnectionAgeMs and closes the connection after the grace period", async () => {
+    const { port } = await startServer(
+      (s) =>
+        s.addService(Echo, {
+          async *bidi(_requests, ctx) {
+            await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
+          },
+        }),
+      { keepalive: { maxConnectionAgeMs: 50, maxConnectionAgeGraceMs: 50 } },
+    );
+    const session = connectRaw(port);
+    await connected(session);
+    // An open stream would hold the connection after GOAWAY; the grace period ends it.
+    const stream = session.request({ ":method": "POST", ":path": "/h2grpc.test.Echo/Bidi", "content-type": "application/grpc" });
+    stream.on("error", () => {});
+    const goaway = await goawayOf(session);
+    expect(goaway.code).toBe(http2.constants.NGHTTP2_NO_ERROR);
+    await new Promise((resolve) => session.once("close", resolve));
+    expect(session.destroyed).toBe(true);
+  });
+});
