@@ -29,10 +29,11 @@ export function encodeGrpcMessage(message: string): string {
 
 /**
  * Decodes `grpc-message`; never throws. A "%" not followed by two hex digits is kept as it came;
- * if the decoded bytes are not valid UTF-8 the raw header is returned, as the spec allows.
+ * raw UTF-8 that a peer sent unencoded is decoded too; if the bytes are not valid UTF-8 the raw
+ * header is returned, as the spec allows.
  */
 export function decodeGrpcMessage(header: string): string {
-  if (!header.includes("%")) return header;
+  if (isPlainAscii(header)) return header;
   const bytes: number[] = [];
   for (let i = 0; i < header.length; i++) {
     const code = header.charCodeAt(i);
@@ -59,4 +60,13 @@ function isHexPair(text: string, at: number): boolean {
 
 function isHexDigit(code: number): boolean {
   return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x46) || (code >= 0x61 && code <= 0x66);
+}
+
+/** True for text with no "%" and nothing outside ASCII: nothing to decode. */
+function isPlainAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x25 || code > 0x7f) return false;
+  }
+  return true;
 }

@@ -34,8 +34,10 @@ describe("grpc-message percent-encoding", () => {
     expect(decodeGrpcMessage(header)).toBe(text);
   });
 
-  it("decodes raw UTF-8 bytes that a peer sent unencoded next to escapes", () => {
+  it("decodes raw UTF-8 bytes that a peer sent unencoded, with or without escapes", () => {
     expect(decodeGrpcMessage(asReceived("caf\u00e9 100%25"))).toBe("caf\u00e9 100%");
+    expect(decodeGrpcMessage(asReceived("caf\u00e9 \u{1f600}"))).toBe("caf\u00e9 \u{1f600}");
+    expect(decodeGrpcMessage("\u00ff\u00fe")).toBe("\u00ff\u00fe"); // not UTF-8: kept as it came
   });
 
   it("round-trips any Unicode string", () => {
@@ -56,12 +58,20 @@ describe("grpc-message percent-encoding", () => {
     );
   });
 
-  it("never throws on any received header, and leaves headers without % untouched", () => {
+  it("never throws on any received header, and leaves ASCII headers without % untouched", () => {
     assertProperty(
       fc.property(fc.string({ unit: "binary", maxLength: 60 }), (header) => {
         const decoded = decodeGrpcMessage(header);
         expect(typeof decoded).toBe("string");
-        if (!header.includes("%")) expect(decoded).toBe(header);
+        if (/^[\x00-\x24\x26-\x7f]*$/.test(header)) expect(decoded).toBe(header);
+      }),
+    );
+  });
+
+  it("decodes any Unicode string a peer sent as raw UTF-8", () => {
+    assertProperty(
+      fc.property(fc.string({ unit: "binary", maxLength: 40 }), (text) => {
+        expect(decodeGrpcMessage(asReceived(text.replaceAll("%", "%25")))).toBe(text);
       }),
     );
   });
