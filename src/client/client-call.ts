@@ -1,19 +1,19 @@
 import http2, { type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders } from "node:http2";
-import { ACCEPT_ENCODING_HEADER, compressionFor, type Compression } from "../codec/compression.js";
-import { decodeMessage, deserializeMessage, frameMessage, serializeMessage } from "../codec/message-codec.js";
+import { ACCEPT_ENCODING_HEADER, type Compression } from "../codec/compression.js";
+import { frameMessage, serializeMessage } from "../codec/message-codec.js";
 import { deadlineExceeded } from "../deadline.js";
 import type { AnyMethodDefinition } from "../definition.js";
-import { FrameDecoder } from "../framing/frame-decoder.js";
-import type { Frame } from "../framing/frame.js";
 import { GrpcError } from "../grpc-error.js";
 import { Metadata, type RawHeaders } from "../metadata.js";
 import { Status } from "../status.js";
-import { describeRstCode, statusFromNodeError, statusFromRstCode } from "../transport/error-mapping.js";
+import { statusFromNodeError } from "../transport/error-mapping.js";
+import { errorForStreamClosedWithoutTrailers } from "../transport/stream-close-status.js";
 import { buildRequestHeaders } from "../transport/grpc-headers.js";
 import { errorFromResponseHeaders, statusFromTrailers } from "../transport/status-trailers.js";
 import type { WriteOptions } from "./call-options.js";
 import type { ChannelCall, ChannelImpl } from "./channel.js";
 import { attachCallSite, copyError } from "./call-site.js";
+import { ResponseDecoder, type DecodedResponseSink } from "./response-decoder.js";
 
 const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR, NGHTTP2_FLAG_END_STREAM } = http2.constants;
 
@@ -46,19 +46,15 @@ export interface CallSetup {
  * response (Trailers-Only or headers, messages, trailers) and settles exactly once on 'close',
  * mapping RST_STREAM codes and connection failures as PROTOCOL-HTTP2 says.
  */
-export class ClientCall implements ChannelCall {
+export class ClientCall implements ChannelCall, DecodedResponseSink {
   readonly #channel: ChannelImpl;
   readonly #setup: CallSetup;
   readonly #listener: CallListener;
-  readonly #decoder: FrameDecoder;
-  readonly #isSingleResponse: boolean;
+  readonly #decoder: ResponseDecoder;
   #session: ClientHttp2Session | undefined;
   #stream: ClientHttp2Stream | undefined;
-  #responseEncoding: string | undefined;
   #trailers: RawHeaders | undefined;
   #streamError: unknown;
-  #pendingDecode: Promise<void> | undefined;
-  #messagesReceived = 0;
   #isEnded = false;
   #drainWaiter: (() => void) | undefined;
   #isPaused = false;
@@ -69,8 +65,8 @@ export class ClientCall implements ChannelCall {
     this.#channel = channel;
     this.#setup = setup;
     this.#listener = listener;
-    this.#decoder = new FrameDecoder(channel.maxReceiveMessageBytes);
-    this.#isSingleResponse = setup.method.kind === "unary" || setup.method.kind === "client_streaming";
+    const isSingleResponse = setup.method.kind === "unary" || setup.method.kind === "client_streaming";
+    this.#decoder = new ResponseDecoder(setup.method.responseSerializer, channel.maxReceiveMessageBytes, isSingleResponse, this);
     this.#metadata = setup.metadata;
   }
 
@@ -236,57 +232,22 @@ export class ClientCall implements ChannelCall {
       this.#trailers = headers; // Trailers-Only (PROTOCOL-HTTP2): no headers reach the listener
       return;
     }
-    this.#responseEncoding = headers["grpc-encoding"] as string | undefined;
+    this.#decoder.encoding = headers["grpc-encoding"] as string | undefined;
     const metadata = Metadata.fromHeaders(headers);
     this.#setup.onHeader?.(metadata);
     this.#listener.onHeaders(metadata);
   };
 
   readonly #onData = (chunk: Buffer): void => {
-    if (this.#isEnded) return;
-    let frames: Frame[];
-    try {
-      frames = this.#decoder.push(chunk);
-    } catch (error) {
-      return this.cancel(GrpcError.from(error, Status.INTERNAL));
-    }
-    for (let i = 0; i < frames.length; i++) this.#decode(frames[i] as Frame);
+    if (!this.#isEnded) this.#decoder.push(chunk);
   };
 
-  #decode(frame: Frame): void {
-    if (this.#pendingDecode === undefined && !frame.compressed) {
-      let message: unknown;
-      try {
-        message = deserializeMessage(this.#setup.method.responseSerializer, frame.payload);
-      } catch (error) {
-        return this.cancel(GrpcError.from(error, Status.INTERNAL));
-      }
-      return this.#receive(message);
-    }
-    // Inflating is asynchronous; chaining keeps messages (and the end) in order.
-    const previous = this.#pendingDecode ?? Promise.resolve();
-    this.#pendingDecode = previous
-      .then(() =>
-        decodeMessage(
-          this.#setup.method.responseSerializer,
-          frame,
-          compressionFor(this.#responseEncoding),
-          this.#channel.maxReceiveMessageBytes,
-        ),
-      )
-      .then(
-        (message) => this.#receive(message),
-        (error: unknown) => this.cancel(GrpcError.from(error, Status.INTERNAL)),
-      );
+  onMessage(message: unknown): void {
+    if (!this.#isEnded) this.#listener.onMessage(message);
   }
 
-  #receive(message: unknown): void {
-    if (this.#isEnded) return;
-    if (++this.#messagesReceived > 1 && this.#isSingleResponse) {
-      // grpc-go: a second response on a non-server-streaming RPC is a cardinality violation.
-      return this.cancel(new GrpcError(Status.INTERNAL, "cardinality violation: received a second response message for a non-server-streaming RPC"));
-    }
-    this.#listener.onMessage(message);
+  onDecodeError(error: GrpcError): void {
+    this.cancel(error);
   }
 
   readonly #onTrailers = (trailers: IncomingHttpHeaders): void => {
@@ -299,46 +260,24 @@ export class ClientCall implements ChannelCall {
 
   readonly #onClose = (): void => {
     if (this.#isEnded) return;
-    if (this.#pendingDecode !== undefined) void this.#pendingDecode.then(this.#settleFromPeer);
+    const pending = this.#decoder.pending;
+    if (pending !== undefined) void pending.then(this.#settleFromPeer);
     else this.#settleFromPeer();
   };
 
   readonly #settleFromPeer = (): void => {
     if (this.#isEnded) return;
     const trailers = this.#trailers;
-    this.#finish(trailers === undefined ? this.#errorWithoutTrailers() : this.#errorFromTrailers(trailers), trailers);
+    const error =
+      trailers !== undefined
+        ? this.#decoder.errorAtEnd(statusFromTrailers(trailers))
+        : errorForStreamClosedWithoutTrailers({
+            streamError: this.#streamError,
+            isSessionDestroyed: this.#session?.destroyed === true,
+            rstCode: this.#stream?.rstCode ?? NGHTTP2_NO_ERROR,
+          });
+    this.#finish(error, trailers);
   };
-
-  #errorFromTrailers(trailers: RawHeaders): GrpcError | undefined {
-    try {
-      this.#decoder.finish();
-    } catch (error) {
-      return GrpcError.from(error, Status.INTERNAL);
-    }
-    const error = statusFromTrailers(trailers);
-    if (error === undefined && this.#isSingleResponse && this.#messagesReceived === 0) {
-      return new GrpcError(Status.INTERNAL, "cardinality violation: received no response message for a non-server-streaming RPC");
-    }
-    return error;
-  }
-
-  #errorWithoutTrailers(): GrpcError {
-    const streamError = this.#streamError as { code?: unknown; message?: string } | undefined;
-    if (streamError !== undefined && streamError.code !== "ERR_HTTP2_STREAM_ERROR") {
-      return new GrpcError(statusFromNodeError(streamError), `connection failed: ${streamError.message ?? String(streamError)}`, undefined, {
-        cause: streamError,
-      });
-    }
-    if (this.#session?.destroyed === true) {
-      // PROTOCOL-HTTP2: a connection that fails is UNAVAILABLE, whatever code the streams were closed with.
-      return new GrpcError(Status.UNAVAILABLE, "the connection closed before the call ended");
-    }
-    const rstCode = this.#stream?.rstCode ?? NGHTTP2_NO_ERROR;
-    if (rstCode !== NGHTTP2_NO_ERROR) {
-      return new GrpcError(statusFromRstCode(rstCode), `stream reset by the server with ${describeRstCode(rstCode)}`);
-    }
-    return new GrpcError(Status.INTERNAL, "server closed the stream without sending trailers");
-  }
 
   #finish(error: GrpcError | undefined, trailers: RawHeaders | undefined): void {
     if (this.#isEnded) return;

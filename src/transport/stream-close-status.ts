@@ -1,0 +1,37 @@
+import http2 from "node:http2";
+import { GrpcError } from "../grpc-error.js";
+import { Status } from "../status.js";
+import { describeRstCode, statusFromNodeError, statusFromRstCode } from "./error-mapping.js";
+
+/** What is known about a client stream that closed before any trailers arrived. */
+export interface StreamCloseFacts {
+  /** The stream's 'error', if it had one. */
+  readonly streamError: unknown;
+  /** True when the whole connection went away (socket closed, keepalive failure, destroy). */
+  readonly isSessionDestroyed: boolean;
+  /** The stream's RST_STREAM code (NO_ERROR when it ended without one). */
+  readonly rstCode: number;
+}
+
+/**
+ * The error of a call whose stream closed without trailers (PROTOCOL-HTTP2): a failed connection is
+ * UNAVAILABLE, an RST_STREAM code maps through the spec's table, and a stream that simply ended
+ * is INTERNAL ("server closed the stream without sending trailers", as grpc-go says).
+ */
+export function errorForStreamClosedWithoutTrailers(facts: StreamCloseFacts): GrpcError {
+  const streamError = facts.streamError as { code?: unknown; message?: string } | undefined;
+  // ERR_HTTP2_STREAM_ERROR only restates the RST_STREAM code, which is mapped below.
+  if (streamError !== undefined && streamError !== null && streamError.code !== "ERR_HTTP2_STREAM_ERROR") {
+    return new GrpcError(statusFromNodeError(streamError), `connection failed: ${streamError.message ?? String(streamError)}`, undefined, {
+      cause: streamError,
+    });
+  }
+  if (facts.isSessionDestroyed) {
+    // Whatever code Node closed the streams with, the cause is the connection.
+    return new GrpcError(Status.UNAVAILABLE, "the connection closed before the call ended");
+  }
+  if (facts.rstCode !== http2.constants.NGHTTP2_NO_ERROR) {
+    return new GrpcError(statusFromRstCode(facts.rstCode), `stream reset by the server with ${describeRstCode(facts.rstCode)}`);
+  }
+  return new GrpcError(Status.INTERNAL, "server closed the stream without sending trailers");
+}
