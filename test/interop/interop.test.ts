@@ -1,6 +1,7 @@
 // The fast subset of the interop matrix, in-process: h2grpc's client and server against each
 // other (plaintext and TLS) and against @grpc/grpc-js, with the grpc interop case names. The
 // full matrix, with C-core (Python grpcio) and child processes, is `npm run test:interop`.
+import http2 from "node:http2";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installWireTap } from "./wire-tap.js";
@@ -9,7 +10,7 @@ import { testCerts } from "../helpers/certs.js";
 import { interopCases } from "./client-cases.js";
 import { grpcJsInteropCases } from "./grpc-js/client-cases.js";
 import { createGrpcJsTestServer } from "./grpc-js/test-service.js";
-import { TestService } from "./interop-messages.js";
+import { TestService, type SimpleRequest } from "./interop-messages.js";
 import { TEST_CASES, type TestCase } from "./interop-spec.js";
 import { testServiceImpl } from "./test-service.js";
 
@@ -114,5 +115,50 @@ describe("grpc-js interop client against h2grpc interop server", () => {
 
   it.each(TEST_CASES)("%s passes", async (testCase) => {
     await peer.cases[testCase]();
+  });
+});
+
+// grpc-go clients probe bandwidth (BDP estimation) with a PING each time response DATA arrives
+// after the previous PING's ACK. grpc-go's server resets its ping strikes whenever it sends
+// HEADERS or DATA (internal/transport/http2_server.go, resetPingStrikes), so those PINGs never
+// count as abuse. Found by the grpc-go 1.33 interop client (test/interop/go): large_unary,
+// ping_pong and custom_metadata end with GOAWAY ENHANCE_YOUR_CALM "too_many_pings".
+// `it.fails` until the server's keepalive enforcement (issue #3) resets strikes on sent data.
+describe("h2grpc interop server against a grpc-go-style client", () => {
+  it.fails("answers large_unary while the client sends a BDP PING after each response DATA frame", async () => {
+    const session = http2.connect(`http://127.0.0.1:${plaintextPort}`);
+    session.on("error", () => {}); // a GOAWAY(ENHANCE_YOUR_CALM) surfaces as the race below
+    try {
+      const goaway = new Promise<number>((resolve) => session.once("goaway", (code: number) => resolve(code)));
+      const request = TestService.methods.unaryCall.requestSerializer.serialize({ responseSize: 314_159 } satisfies Partial<SimpleRequest>);
+      const frame = Buffer.alloc(5 + request.length);
+      frame.writeUInt32BE(request.length, 1);
+      frame.set(request, 5);
+      const stream = session.request({
+        ":method": "POST",
+        ":path": TestService.methods.unaryCall.path,
+        "content-type": "application/grpc",
+        te: "trailers",
+      });
+      stream.on("error", () => {});
+      let pingInFlight = false;
+      let receivedBytes = 0;
+      stream.on("data", (chunk: Buffer) => {
+        receivedBytes += chunk.length;
+        if (pingInFlight || session.destroyed) return;
+        pingInFlight = true;
+        session.ping(() => (pingInFlight = false));
+      });
+      const trailers = new Promise<http2.IncomingHttpHeaders>((resolve, reject) => {
+        stream.once("trailers", resolve);
+        stream.once("close", () => reject(new Error(`stream closed without trailers (rst code ${stream.rstCode})`)));
+      });
+      stream.end(frame);
+      const outcome = await Promise.race([trailers, goaway.then((code) => Promise.reject(new Error(`GOAWAY ${code}`)))]);
+      expect(outcome["grpc-status"]).toBe("0");
+      expect(receivedBytes).toBeGreaterThan(314_159);
+    } finally {
+      session.destroy();
+    }
   });
 });
