@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import { buildReport, formatReport } from "./report.js";
 import { runLoadScenarios } from "./load-plan.js";
 import { runMemoryScenarios } from "./memory-plan.js";
@@ -17,4 +18,5 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const loadRuns = await runLoadScenarios(options, log);
 const memoryRuns = await runMemoryScenarios(options, log);
 const report = buildReport(loadRuns, memoryRuns, options);
+if (options.jsonFile !== undefined) writeFileSync(options.jsonFile, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(options.isJson ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);

@@ -20,6 +20,8 @@ export interface BenchOptions {
   /** Connections held open in the idle-connections scenario. */
   readonly connections: number;
   readonly isJson: boolean;
+  /** Also write the JSON report to this file (the table still goes to stdout). */
+  readonly jsonFile: string | undefined;
   /** Directory for `node --cpu-prof` profiles of every worker process, when set. */
   readonly profileDir: string | undefined;
 }
@@ -39,6 +41,7 @@ export const USAGE = `usage: npm run bench -- [options]     (or: node dist/bench
   --connections N      idle-connections: connections held open (default 200)
   --quick              --runs 1 --warmup-ms 200 --duration-ms 500 --streams 1000 --connections 20
   --json               print the results as JSON instead of tables
+  --json-file PATH     also write the JSON report to PATH
   --profile DIR        run every worker under node --cpu-prof, writing profiles to DIR
 `;
 
@@ -54,6 +57,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   let connections = 200;
   let isJson = false;
   let profileDir: string | undefined;
+  let jsonFile: string | undefined;
 
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
@@ -93,6 +97,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       case "--json":
         isJson = true;
         break;
+      case "--json-file":
+        jsonFile = value();
+        break;
       case "--profile":
         profileDir = value();
         break;
@@ -103,7 +110,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     }
   }
   if (!impls.includes("raw")) impls.unshift("raw");
-  return { scenarios, impls, sides, runs, warmupMs, durationMs, streams, connections, isJson, profileDir };
+  return { scenarios, impls, sides, runs, warmupMs, durationMs, streams, connections, isJson, jsonFile, profileDir };
 }
 
 function pickList<T extends string>(text: string, allowed: readonly T[], flag: string): T[] {
