@@ -34,7 +34,7 @@ export function grpcurlCommands(target: GrpcurlTarget): string[] {
     call('{"stream_data": "a"} {"stream_data": "b"} {"stream_data": "c"}', "my_lib.client_stream.StreamClient/RouteList"),
     "# bidirectional streaming: one answer per question",
     call('{"question": "why?"} {"question": "how?"}', "my_lib.both_stream.Stream/Conversations"),
-    "# deadline: the name \"slow\" works 4 s; -max-time 3 gives up at 3 s (DeadlineExceeded)",
+    '# deadline: the name "slow" works 4 s; -max-time 3 gives up at 3 s with Code: DeadlineExceeded',
     `grpcurl ${flags} -max-time 3 -d '{"name": "slow", "id": 2}' ${at} grpc.test/FirstRpc`,
     "# health checking: the whole server, then one service",
     `grpcurl ${flags} ${at} grpc.health.v1.Health/Check`,

@@ -2,25 +2,8 @@
 // tutorial's client programs against a running `npm start` (or `npm start -- --tls` for tls-token).
 import { parseArgs } from "node:util";
 import { GrpcError, Status } from "h2grpc";
-import { bidiLesson } from "./bidi.js";
-import { clientStreamLesson } from "./client-stream.js";
-import { deadlineLesson } from "./deadline.js";
-import { healthLesson } from "./health.js";
-import { goError, goLog, type Lesson } from "./lesson.js";
-import { serverStreamLesson } from "./server-stream.js";
-import { tlsTokenLesson } from "./tls-token.js";
-import { unaryLesson } from "./unary.js";
-
-/** Every lesson, by the name `npm run tutorial -- <name>` takes, in the tutorial's order. */
-export const LESSONS: Readonly<Record<string, Lesson>> = {
-  unary: unaryLesson,
-  "server-stream": serverStreamLesson,
-  "client-stream": clientStreamLesson,
-  bidi: bidiLesson,
-  deadline: deadlineLesson,
-  "tls-token": tlsTokenLesson,
-  health: healthLesson,
-};
+import { LESSONS } from "./all-lessons.js";
+import { goError, goLog } from "./lesson.js";
 
 const USAGE = `usage: npm run tutorial -- <lesson> [--address=127.0.0.1:50051] [--pause-ms=1000]
 lessons: ${Object.keys(LESSONS).join(", ")}
