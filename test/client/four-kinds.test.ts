@@ -2,7 +2,8 @@ import * as grpc from "@grpc/grpc-js";
 import type { ServiceClient } from "../../src/client/service-client.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeClient, createClient } from "../../src/client/client.js";
-import { collect, Echo, startGrpcJsServer, type EchoRequest, type GrpcJsPeer } from "./grpc-js-peer.js";
+import { collect, Echo, startGrpcJsServer, type EchoRequest } from "./grpc-js-peer.js";
+import { startOwnServer } from "./own-server.js";
 import type { EchoDefinition } from "./grpc-js-peer.js";
 
 
@@ -26,11 +27,34 @@ const impl: grpc.UntypedServiceImplementation = {
   },
 };
 
-describe("the four RPC kinds against a grpc-js server", () => {
-  let peer: GrpcJsPeer;
+const ownImpl = {
+  async unary(request: EchoRequest) {
+    return { message: `unary:${request.message}` };
+  },
+  async *serverStream(request: EchoRequest) {
+    for (let i = 0; i < request.count; i++) yield { message: request.message, index: i };
+  },
+  async clientStream(requests: AsyncIterable<EchoRequest>) {
+    const seen: string[] = [];
+    for await (const request of requests) seen.push(request.message);
+    return { message: seen.join(","), index: seen.length };
+  },
+  async *bidi(requests: AsyncIterable<EchoRequest>) {
+    let index = 0;
+    for await (const request of requests) yield { message: `re:${request.message}`, index: index++ };
+  },
+};
+
+const peers: Record<string, () => Promise<{ address: string; close(): Promise<void> }>> = {
+  "grpc-js": () => startGrpcJsServer(impl),
+  h2grpc: () => startOwnServer(ownImpl),
+};
+
+describe.each(Object.keys(peers))("the four RPC kinds against a %s server", (peerName) => {
+  let peer: { address: string; close(): Promise<void> };
   let client: ServiceClient<EchoDefinition>;
   beforeAll(async () => {
-    peer = await startGrpcJsServer(impl);
+    peer = await peers[peerName]!();
     client = createClient(Echo, { address: peer.address });
   });
   afterAll(async () => {

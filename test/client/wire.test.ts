@@ -170,3 +170,21 @@ describe("responses", () => {
     expect(error.statusDetails[0]?.typeUrl).toBe("type.googleapis.com/x.Y");
   });
 });
+
+describe("connection failures", () => {
+  it("a connection that drops mid-call fails the call with UNAVAILABLE", async () => {
+    const c = await clientFor((stream) => {
+      stream.respond(GRPC_200);
+      stream.write(reply("partial"), () => stream.session?.destroy());
+    });
+    const error = await rejectionOf(async () => {
+      for await (const _ of c.serverStream({ message: "x" })) void _;
+    });
+    expect(error.code).toBe(Status.UNAVAILABLE);
+  });
+
+  it("a connection that drops before any response fails a unary call with UNAVAILABLE", async () => {
+    const c = await clientFor((stream) => stream.session?.destroy());
+    expect((await rejectionOf(() => c.unary({ message: "x" }))).code).toBe(Status.UNAVAILABLE);
+  });
+});
