@@ -5,7 +5,7 @@
 // Clients trust server.pem itself as their CA and check the name gsh.com (a server-name override),
 // so the certificate works on any address.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { defaultCertificateDir } from "./tutorial-paths.js";
 
@@ -50,6 +50,7 @@ function generateCertificate(dir: string, certPath: string, keyPath: string): vo
   const stagedCert = path.join(staging, "server.pem");
   try {
     openssl("genrsa", "-out", stagedKey, "2048");
+    chmodSync(stagedKey, 0o600); // a private key is its owner's alone, whatever the umask
     openssl("req", "-new", "-x509", "-sha256", "-key", stagedKey, "-out", stagedCert, "-days", "3650",
       "-subj", `/CN=${TUTORIAL_SERVER_NAME}`, "-addext", `subjectAltName = DNS:${TUTORIAL_SERVER_NAME}`);
     renameSync(stagedKey, keyPath);
