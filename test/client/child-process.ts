@@ -2,15 +2,16 @@
 // h2grpc compiled from src/ into a private directory, so no other test's build of dist/ interferes.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-// Inside the repo so that the compiled files resolve protobufjs from its node_modules.
-const OUT_DIR = path.join(ROOT, "node_modules", ".cache", "h2grpc-client-tests");
+// Inside the repo so that the compiled files resolve protobufjs from its node_modules; one
+// directory per test process, so parallel runs never read each other's half-written output.
+const OUT_DIR = path.join(ROOT, "node_modules", ".cache", `h2grpc-client-tests-${process.pid}`);
 /** The compiled library entry point, for children to import. */
 export const LIBRARY_ENTRY = path.join(OUT_DIR, "index.js");
 
@@ -27,6 +28,12 @@ export function buildLibrary(): Promise<void> {
     if (!existsSync(LIBRARY_ENTRY)) throw new Error(`building the library for child processes produced no ${LIBRARY_ENTRY}`);
   })();
   return built;
+}
+
+/** Deletes the compiled library; call once the children are done (vitest may not let 'exit' handlers run). */
+export function removeLibrary(): void {
+  rmSync(OUT_DIR, { recursive: true, force: true });
+  built = undefined;
 }
 
 /** A running child program and the lines it printed. */

@@ -1,11 +1,12 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeClient, createClient } from "../../src/client/client.js";
 import { Status } from "../../src/status.js";
 import { rejectionOf } from "../helpers/catch-grpc-error.js";
-import { buildLibrary, startChild } from "./child-process.js";
+import { buildLibrary, removeLibrary, startChild } from "./child-process.js";
 import { Echo } from "./grpc-js-peer.js";
 
 beforeAll(() => buildLibrary(), 120_000);
+afterAll(() => removeLibrary());
 
 describe("behaviour that needs a separate process", () => {
   it("keepalive detects a SIGSTOPped server and fails the in-flight call with UNAVAILABLE", async () => {
