@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Builds the grpc-go interop peer (server and client) offline from Debian's Go sources.
+#
+# Usage: test/interop/go/build.sh [OUT_DIR]      (default: dist/interop-go; prints the binaries' paths)
+#
+# Needs the Debian packages golang-go, golang-google-grpc-dev (grpc-go 1.33 and
+# github.com/golang/protobuf 1.3 with protoc-gen-go) and protobuf-compiler; installs nothing
+# itself and fails with a clear message when any is missing. Everything is built in GOPATH mode
+# in a temporary GOPATH (no module download, GOPROXY=off): protoc-gen-go from source, the Go
+# messages generated from protos/grpc/testing/*.proto, then the two programs. Nothing generated
+# is written into the source tree. GOCODE overrides where the Go sources are (/usr/share/gocode).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../../.." && pwd)"
+OUT_DIR="${1:-$ROOT/dist/interop-go}"
+GOCODE="${GOCODE:-/usr/share/gocode}"
+PACKAGES_HINT="install them with: apt-get install -y golang-go golang-google-grpc-dev protobuf-compiler"
+
+fail() {
+  echo "build.sh: $*" >&2
+  exit 1
+}
+
+command -v go >/dev/null || fail "go is not installed; $PACKAGES_HINT"
+command -v protoc >/dev/null || fail "protoc is not installed; $PACKAGES_HINT"
+for package in google.golang.org/grpc github.com/golang/protobuf/protoc-gen-go golang.org/x/net/http2; do
+  [[ -d "$GOCODE/src/$package" ]] || fail "the Go sources of $package are missing under $GOCODE/src; $PACKAGES_HINT"
+done
+for proto in empty messages test; do
+  [[ -f "$ROOT/protos/grpc/testing/$proto.proto" ]] || fail "protos/grpc/testing/$proto.proto is missing"
+done
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/h2grpc-interop-go.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+GOPATH_DIR="$WORK/gopath"
+PROJECT="$GOPATH_DIR/src/h2grpc.test/interop"
+mkdir -p "$PROJECT/go" "$OUT_DIR"
+
+export GO111MODULE=off GOFLAGS= GOPROXY=off GOPATH="$GOPATH_DIR:$GOCODE"
+# Keep Go's build cache between runs (grpc-go takes ~15 s to compile cold); without a HOME,
+# Go has no default for it, so it goes beside the binaries.
+if [[ -z "${GOCACHE:-}" && -z "${XDG_CACHE_HOME:-}" && -z "${HOME:-}" ]]; then
+  export GOCACHE="$OUT_DIR/.gocache"
+fi
+
+go build -o "$WORK/protoc-gen-go" github.com/golang/protobuf/protoc-gen-go
+# All three files are package grpc.testing, so protoc-gen-go writes one Go package,
+# h2grpc.test/interop/grpc/testing (package grpc_testing), with the TestService stubs.
+protoc --plugin=protoc-gen-go="$WORK/protoc-gen-go" -I "$ROOT/protos" \
+  --go_out=plugins=grpc:"$PROJECT" \
+  grpc/testing/empty.proto grpc/testing/messages.proto grpc/testing/test.proto
+
+cp -R "$HERE/interop" "$HERE/server" "$HERE/client" "$PROJECT/go/"
+go build -o "$OUT_DIR/server" h2grpc.test/interop/go/server
+go build -o "$OUT_DIR/client" h2grpc.test/interop/go/client
+echo "$OUT_DIR/server"
+echo "$OUT_DIR/client"
