@@ -23,6 +23,11 @@ export interface KeepalivePolicy {
 const MAX_PING_STRIKES = 2;
 const PING_INTERVAL_WITHOUT_CALLS_MS = 2 * 60 * 60 * 1000;
 const TOO_MANY_PINGS = Buffer.from("too_many_pings");
+// grpc-go resets ping strikes whenever it writes HEADERS or DATA (http2_server.go,
+// setResetPingStrikes on each write), so a client's BDP pings during a response never count.
+// Node does not expose frame writes; socket bytes written between two pings beyond what a PING
+// ACK, a SETTINGS ACK and WINDOW_UPDATEs take (with TLS record overhead) stand in for them.
+const CONTROL_FRAME_ALLOWANCE_BYTES = 128;
 
 /** Applies `policy` to `session` until it closes: keepalive PINGs, client ping enforcement, idle and age limits. */
 export function watchSession(session: http2.ServerHttp2Session, policy: KeepalivePolicy): void {
@@ -38,6 +43,7 @@ class SessionWatcher {
   #activeStreams = 0;
   #pingStrikes = 0;
   #lastPingAt = 0;
+  #bytesWrittenAtLastPing = 0;
   #idleTimer: NodeJS.Timeout | undefined;
   #ageTimer: NodeJS.Timeout | undefined;
   #pingInterval: NodeJS.Timeout | undefined;
@@ -70,6 +76,9 @@ class SessionWatcher {
 
   readonly onPing = (): void => {
     const now = Date.now();
+    const bytesWritten = this.#session.socket?.bytesWritten ?? 0;
+    if (bytesWritten - this.#bytesWrittenAtLastPing > CONTROL_FRAME_ALLOWANCE_BYTES) this.#pingStrikes = 0;
+    this.#bytesWrittenAtLastPing = bytesWritten;
     const minIntervalMs =
       this.#activeStreams === 0 && !this.#policy.permitWithoutCalls
         ? Math.max(PING_INTERVAL_WITHOUT_CALLS_MS, this.#policy.minPingIntervalMs)

@@ -77,3 +77,35 @@ describe("keepalive enforcement and connection management", () => {
     expect(session.destroyed).toBe(true);
   });
 });
+
+describe("ping strikes and sent data", () => {
+  it("does not count BDP-style pings sent while a large response arrives, as grpc-go resets strikes on sent data", async () => {
+    const payload = new Uint8Array(1024 * 1024);
+    const { port } = await startServer((s) =>
+      s.addService(Echo, {
+        async *serverStream() {
+          for (let i = 0; i < 4; i++) yield { payload };
+        },
+      }),
+    );
+    const session = connectRaw(port);
+    let goawayCode: number | undefined;
+    session.on("goaway", (code) => (goawayCode = code));
+    const stream = session.request({ ":method": "POST", ":path": "/h2grpc.test.Echo/ServerStream", "content-type": "application/grpc", te: "trailers" });
+    stream.on("error", () => {});
+    let pingInFlight = false;
+    let receivedBytes = 0;
+    stream.on("data", (chunk: Buffer) => {
+      receivedBytes += chunk.length;
+      if (pingInFlight || session.destroyed) return;
+      pingInFlight = true;
+      session.ping(() => (pingInFlight = false));
+    });
+    const trailers = new Promise<http2.IncomingHttpHeaders>((resolve) => stream.once("trailers", resolve));
+    stream.end(Buffer.from([0, 0, 0, 0, 0]));
+    expect((await trailers)["grpc-status"]).toBe("0");
+    expect(receivedBytes).toBeGreaterThan(4 * 1024 * 1024);
+    expect(goawayCode).toBeUndefined();
+    session.close();
+  });
+});
