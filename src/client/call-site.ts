@@ -1,10 +1,26 @@
 import { GrpcError } from "../grpc-error.js";
 
+/** The stack of the line that made a call, captured when the call starts. */
+export interface CallSite {
+  stack?: string;
+}
+
+/**
+ * Records the caller's stack, leaving out `below` and everything it called (our own frames).
+ * Error.captureStackTrace on a plain object is the cheapest capture V8 offers; the text is only
+ * formatted if an error needs it.
+ */
+export function captureCallSite(below: (...args: never[]) => unknown): CallSite {
+  const site: CallSite = {};
+  Error.captureStackTrace(site, below);
+  return site;
+}
+
 /**
  * Makes an asynchronous call error's stack show where the user made the call (grpc-js appends
  * "for call at"): the error is created in an event handler, whose own frames say nothing useful.
  */
-export function attachCallSite(error: GrpcError, callSite: Error): void {
+export function attachCallSite(error: GrpcError, callSite: CallSite): void {
   const site = callSite.stack;
   if (site === undefined) return;
   const firstFrame = site.indexOf("\n");

@@ -12,7 +12,7 @@ import { buildRequestHeaders } from "../transport/grpc-headers.js";
 import { errorFromResponseHeaders, statusFromTrailers } from "../transport/status-trailers.js";
 import type { WriteOptions } from "./call-options.js";
 import type { ChannelCall, ChannelImpl } from "./channel.js";
-import { attachCallSite, copyError } from "./call-site.js";
+import { attachCallSite, copyError, type CallSite } from "./call-site.js";
 import { ResponseDecoder, type DecodedResponseSink } from "./response-decoder.js";
 
 const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR, NGHTTP2_FLAG_END_STREAM } = http2.constants;
@@ -38,7 +38,7 @@ export interface CallSetup {
   readonly onHeader: ((headers: Metadata) => void) | undefined;
   readonly onTrailer: ((trailers: Metadata) => void) | undefined;
   /** Captured where the user made the call, so errors point there. */
-  readonly callSite: Error | undefined;
+  readonly callSite: CallSite | undefined;
 }
 
 /**

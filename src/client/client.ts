@@ -8,6 +8,7 @@ import { createBaseInvoke } from "./invoke.js";
 import type { RequestSource, ServiceClient } from "./service-client.js";
 import { readSingleResponse, StreamingCall } from "./streaming-call.js";
 import { callUnary } from "./unary-call.js";
+import { captureCallSite } from "./call-site.js";
 
 // Channels a client made itself from `address`, which closeClient closes.
 const ownedChannels = new WeakMap<object, ChannelImpl>();
@@ -45,30 +46,42 @@ export function closeClient(client: object): void {
   ownedChannels.get(client)?.close();
 }
 
+// Each method captures its call site below itself, so an error's stack starts at the user's line.
 function clientMethod(context: ClientContext, method: AnyMethodDefinition): unknown {
   switch (method.kind) {
-    case "unary":
+    case "unary": {
       if (context.intercepted === undefined) {
-        return (request: unknown, options?: CallOptions) => callUnary(context, method, request, options);
+        const unary = (request: unknown, options?: CallOptions): Promise<unknown> =>
+          callUnary(context, method, request, options, captureCallSite(unary));
+        return unary;
       }
-      return (request: unknown, options?: CallOptions) => {
-        const callSite = new Error();
+      const intercepted = (request: unknown, options?: CallOptions): Promise<unknown> => {
+        const callSite = captureCallSite(intercepted);
         return readSingleResponse(new StreamingCall(context, method, [request], options, callSite).incoming, callSite);
       };
-    case "server_streaming":
-      return (request: unknown, options?: CallOptions) => new StreamingCall(context, method, [request], options, new Error());
-    case "client_streaming":
-      return (first?: RequestSource<unknown> | CallOptions, options?: CallOptions) => {
-        const callSite = new Error();
+      return intercepted;
+    }
+    case "server_streaming": {
+      const serverStreaming = (request: unknown, options?: CallOptions): StreamingCall =>
+        new StreamingCall(context, method, [request], options, captureCallSite(serverStreaming));
+      return serverStreaming;
+    }
+    case "client_streaming": {
+      const clientStreaming = (first?: RequestSource<unknown> | CallOptions, options?: CallOptions): StreamingCall | Promise<unknown> => {
+        const callSite = captureCallSite(clientStreaming);
         if (!isRequestSource(first)) return new StreamingCall(context, method, undefined, first, callSite);
         return readSingleResponse(new StreamingCall(context, method, first, options, callSite).incoming, callSite);
       };
-    case "bidi_streaming":
-      return (first?: RequestSource<unknown> | CallOptions, options?: CallOptions) => {
-        const callSite = new Error();
+      return clientStreaming;
+    }
+    case "bidi_streaming": {
+      const bidiStreaming = (first?: RequestSource<unknown> | CallOptions, options?: CallOptions): StreamingCall => {
+        const callSite = captureCallSite(bidiStreaming);
         if (!isRequestSource(first)) return new StreamingCall(context, method, undefined, first, callSite);
         return new StreamingCall(context, method, first, options, callSite);
       };
+      return bidiStreaming;
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import type { CallSite } from "./call-site.js";
 import { compressionFor, type Compression } from "../codec/compression.js";
 import type { CallCredentials } from "./call-credentials.js";
 import type { ChannelImpl } from "./channel.js";
@@ -12,7 +13,7 @@ import { addCredentialMetadata, credentialsOf } from "./request-metadata.js";
 export const CALL_SITE: unique symbol = Symbol("h2grpc.callSite");
 
 /** An OutgoingCall as h2grpc builds it, with the user's call site attached. */
-export type TracedCall = OutgoingCall & { readonly [CALL_SITE]?: Error };
+export type TracedCall = OutgoingCall & { readonly [CALL_SITE]?: CallSite };
 
 /**
  * The innermost ClientInvoke: starts the stream, pumps `call.requests` into it, and resolves with

@@ -5,7 +5,7 @@ import { Metadata } from "../metadata.js";
 import { Status } from "../status.js";
 import type { CallOptions, WriteOptions } from "./call-options.js";
 import type { BidiStreamingCall, ClientStreamingCall } from "./calls.js";
-import { attachCallSite } from "./call-site.js";
+import { attachCallSite, type CallSite } from "./call-site.js";
 import { withDefaults, type ClientContext } from "./client-context.js";
 import type { IncomingResponse } from "./client-interceptor.js";
 import { CALL_SITE, type TracedCall } from "./invoke.js";
@@ -24,11 +24,11 @@ export class StreamingCall implements BidiStreamingCall<unknown, unknown>, Clien
   readonly incoming: Promise<IncomingResponse>;
   readonly #callSignal: CallSignal;
   readonly #writer: RequestQueue | undefined;
-  readonly #callSite: Error;
+  readonly #callSite: CallSite;
   #response: Promise<unknown> | undefined;
   #responses: AsyncIterator<unknown> | undefined;
 
-  constructor(context: ClientContext, method: AnyMethodDefinition, requests: RequestSource<unknown> | undefined, callOptions: CallOptions | undefined, callSite: Error) {
+  constructor(context: ClientContext, method: AnyMethodDefinition, requests: RequestSource<unknown> | undefined, callOptions: CallOptions | undefined, callSite: CallSite) {
     const options = withDefaults(context.defaultCallOptions, callOptions);
     const deadline = resolveDeadline(options, Date.now());
     this.#callSite = callSite;
@@ -117,7 +117,7 @@ export class StreamingCall implements BidiStreamingCall<unknown, unknown>, Clien
 }
 
 /** Reads exactly one response, then the end of the call; rejects with the call's GrpcError, or INTERNAL for 0 or 2+ messages. */
-export async function readSingleResponse(incoming: Promise<IncomingResponse>, callSite: Error): Promise<unknown> {
+export async function readSingleResponse(incoming: Promise<IncomingResponse>, callSite: CallSite): Promise<unknown> {
   const iterator = (await incoming).responses[Symbol.asyncIterator]();
   const first = await iterator.next();
   const cardinality = (text: string): GrpcError => {

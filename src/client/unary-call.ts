@@ -6,7 +6,7 @@ import type { Metadata } from "../metadata.js";
 import type { CallOptions } from "./call-options.js";
 import { ClientCall, type CallListener } from "./client-call.js";
 import { withDefaults, type ClientContext } from "./client-context.js";
-import { attachCallSite } from "./call-site.js";
+import { attachCallSite, type CallSite } from "./call-site.js";
 import { addCredentialMetadata, credentialsOf } from "./request-metadata.js";
 
 /**
@@ -14,8 +14,13 @@ import { addCredentialMetadata, credentialsOf } from "./request-metadata.js";
  * from the stream's events to the promise (no async iterators, no per-call generator).
  * Rejects with GrpcError; its stack shows the caller.
  */
-export function callUnary(context: ClientContext, method: AnyMethodDefinition, request: unknown, callOptions: CallOptions | undefined): Promise<unknown> {
-  const callSite = new Error();
+export function callUnary(
+  context: ClientContext,
+  method: AnyMethodDefinition,
+  request: unknown,
+  callOptions: CallOptions | undefined,
+  callSite: CallSite,
+): Promise<unknown> {
   const options = withDefaults(context.defaultCallOptions, callOptions);
   return new Promise((resolve, reject) => {
     const deadline = options.timeoutMs === undefined && options.deadline === undefined ? undefined : resolveDeadline(options, Date.now());
@@ -91,7 +96,7 @@ class UnaryListener implements CallListener {
   }
 
   /** Fails before the call started: the error still points at the caller. */
-  fail(reason: unknown, callSite: Error): void {
+  fail(reason: unknown, callSite: CallSite): void {
     this.#callSignal?.dispose();
     const error = GrpcError.from(reason);
     attachCallSite(error, callSite);
