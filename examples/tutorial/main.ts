@@ -1,6 +1,7 @@
 // `npm start`: the tutorial server on the command line. Flags:
 //   --host=127.0.0.1  --port=50051 (or PORT)  --tls  --stream-interval-ms=1000  --drain-ms=1000  --grace-ms=10000
-// SIGTERM or SIGINT: health NOT_SERVING, drain, graceful close, exit 0; a second signal exits at once.
+// SIGTERM or SIGINT: health NOT_SERVING, drain, graceful close, exit 0; a second signal (not an
+// echo of the first) exits at once.
 import { parseArgs } from "node:util";
 import { displayPath, grpcurlCommands } from "./grpcurl-commands.js";
 import { ensureTutorialCertificate } from "./tls-certificate.js";
@@ -55,13 +56,16 @@ async function main(argv: readonly string[]): Promise<void> {
     ].join("\n"),
   );
 
-  let signals = 0;
+  let firstSignalAt: number | undefined;
   const shutDown = (signal: NodeJS.Signals): void => {
-    signals++;
-    if (signals > 1) {
+    if (firstSignalAt !== undefined) {
+      // Ctrl-C under `npm start` arrives twice at once (from the terminal, and forwarded by npm):
+      // only a signal a moment later is the user asking again.
+      if (Date.now() - firstSignalAt < REPEAT_SIGNAL_MS) return;
       console.log(`${signal} again: exiting now`);
       process.exit(0);
     }
+    firstSignalAt = Date.now();
     console.log(`${signal}: health NOT_SERVING, draining, then closing gracefully`);
     // The server cancels what is left after the grace period; this timer is the last resort.
     const lastResort = setTimeout(() => process.exit(0), (options.drainMs ?? 1_000) + (options.graceMs ?? 10_000) + 5_000);
@@ -80,6 +84,9 @@ async function main(argv: readonly string[]): Promise<void> {
   process.on("SIGTERM", shutDown);
   process.on("SIGINT", shutDown);
 }
+
+/** Signals closer together than this count as one. */
+const REPEAT_SIGNAL_MS = 500;
 
 function parseNumber(flag: string, text: string): number {
   const value = Number(text);
