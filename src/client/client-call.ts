@@ -17,6 +17,9 @@ import { ResponseDecoder, type DecodedResponseSink } from "./response-decoder.js
 
 const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR, NGHTTP2_FLAG_END_STREAM } = http2.constants;
 
+const CALL: unique symbol = Symbol("h2grpc.clientCall");
+type CallStream = ClientHttp2Stream & { [CALL]: ClientCall };
+
 /** What one call reports, in order: headers (not for Trailers-Only), messages, then exactly one end. */
 export interface CallListener {
   onHeaders(headers: Metadata): void;
@@ -159,11 +162,12 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
     }
     this.#session = session;
     this.#stream = stream;
-    stream.on("response", this.#onResponse);
-    stream.on("data", this.#onData);
-    stream.on("trailers", this.#onTrailers);
-    stream.on("error", this.#onError);
-    stream.on("close", this.#onClose);
+    (stream as CallStream)[CALL] = this;
+    stream.on("response", ClientCall.#onResponse);
+    stream.on("data", ClientCall.#onData);
+    stream.on("trailers", ClientCall.#onTrailers);
+    stream.on("error", ClientCall.#onError);
+    stream.on("close", ClientCall.#onClose);
     if (this.#isPaused) stream.pause();
     return true;
   }
@@ -225,22 +229,47 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
     this.cancel(copyError(GrpcError.from(this.#setup.signal?.reason, Status.CANCELLED)));
   };
 
-  readonly #onResponse = (headers: IncomingHttpHeaders, flags: number): void => {
+  // Stream listeners are shared functions that find their call on the stream: no closures per call.
+  static #onResponse(this: CallStream, headers: IncomingHttpHeaders, flags: number): void {
+    const call = this[CALL];
     const error = errorFromResponseHeaders(headers);
-    if (error !== undefined) return this.cancel(error);
+    if (error !== undefined) return call.cancel(error);
     if ((flags & NGHTTP2_FLAG_END_STREAM) !== 0 || headers["grpc-status"] !== undefined) {
-      this.#trailers = headers; // Trailers-Only (PROTOCOL-HTTP2): no headers reach the listener
+      call.#trailers = headers; // Trailers-Only (PROTOCOL-HTTP2): no headers reach the listener
       return;
     }
-    this.#decoder.encoding = headers["grpc-encoding"] as string | undefined;
+    call.#decoder.encoding = headers["grpc-encoding"] as string | undefined;
     const metadata = Metadata.fromHeaders(headers);
-    this.#setup.onHeader?.(metadata);
-    this.#listener.onHeaders(metadata);
-  };
+    if (call.#setup.onHeader !== undefined) {
+      try {
+        call.#setup.onHeader(metadata);
+      } catch (callbackError) {
+        return call.cancel(GrpcError.from(callbackError)); // a throwing callback fails its own call, never the process
+      }
+    }
+    call.#listener.onHeaders(metadata);
+  }
 
-  readonly #onData = (chunk: Buffer): void => {
-    if (!this.#isEnded) this.#decoder.push(chunk);
-  };
+  static #onData(this: CallStream, chunk: Buffer): void {
+    const call = this[CALL];
+    if (!call.#isEnded) call.#decoder.push(chunk);
+  }
+
+  static #onTrailers(this: CallStream, trailers: IncomingHttpHeaders): void {
+    this[CALL].#trailers = trailers;
+  }
+
+  static #onError(this: CallStream, error: unknown): void {
+    this[CALL].#streamError = error;
+  }
+
+  static #onClose(this: CallStream): void {
+    const call = this[CALL];
+    if (call.#isEnded) return;
+    const pending = call.#decoder.pending;
+    if (pending !== undefined) void pending.then(() => call.#settleFromPeer());
+    else call.#settleFromPeer();
+  }
 
   onMessage(message: unknown): void {
     if (!this.#isEnded) this.#listener.onMessage(message);
@@ -250,22 +279,7 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
     this.cancel(error);
   }
 
-  readonly #onTrailers = (trailers: IncomingHttpHeaders): void => {
-    this.#trailers = trailers;
-  };
-
-  readonly #onError = (error: unknown): void => {
-    this.#streamError = error;
-  };
-
-  readonly #onClose = (): void => {
-    if (this.#isEnded) return;
-    const pending = this.#decoder.pending;
-    if (pending !== undefined) void pending.then(this.#settleFromPeer);
-    else this.#settleFromPeer();
-  };
-
-  readonly #settleFromPeer = (): void => {
+  #settleFromPeer(): void {
     if (this.#isEnded) return;
     const trailers = this.#trailers;
     const error =
@@ -277,19 +291,26 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
             rstCode: this.#stream?.rstCode ?? NGHTTP2_NO_ERROR,
           });
     this.#finish(error, trailers);
-  };
+  }
 
-  #finish(error: GrpcError | undefined, trailers: RawHeaders | undefined): void {
+  #finish(callError: GrpcError | undefined, trailers: RawHeaders | undefined): void {
     if (this.#isEnded) return;
+    let error = callError;
     this.#isEnded = true;
-    this.#endError = error;
     this.#setup.signal?.removeEventListener("abort", this.#endFromSignal);
     this.#channel.callEnded(this);
     this.#drainWaiter?.();
     this.#drainWaiter = undefined;
-    if (error !== undefined && this.#setup.callSite !== undefined) attachCallSite(error, this.#setup.callSite);
     const trailerMetadata = trailers === undefined ? new Metadata() : Metadata.fromHeaders(trailers);
-    this.#setup.onTrailer?.(trailerMetadata);
+    if (this.#setup.onTrailer !== undefined) {
+      try {
+        this.#setup.onTrailer(trailerMetadata);
+      } catch (callbackError) {
+        error ??= GrpcError.from(callbackError); // surfaces to the caller instead of escaping from an event handler
+      }
+    }
+    this.#endError = error;
+    if (error !== undefined && this.#setup.callSite !== undefined) attachCallSite(error, this.#setup.callSite);
     this.#listener.onEnd(error, trailerMetadata);
   }
 }

@@ -87,6 +87,22 @@ describe.each(Object.entries(peers))("metadata and status against a %s server", 
     expect(trailers?.get("x-trailer")).toBe("t");
   });
 
+  it("an onHeader or onTrailer callback that throws fails its call instead of crashing the process", async () => {
+    const fromHeader = await rejectionOf(() =>
+      client.unary({ message: "hi" }, { onHeader: () => {
+        throw new Error("header callback broke");
+      } }),
+    );
+    expect(fromHeader.code).toBe(Status.UNKNOWN);
+    expect(fromHeader.details).toBe("header callback broke");
+    const fromTrailer = await rejectionOf(() =>
+      client.unary({ message: "hi" }, { onTrailer: () => {
+        throw new Error("trailer callback broke");
+      } }),
+    );
+    expect(fromTrailer.details).toBe("trailer callback broke");
+  });
+
   it("a user-agent in metadata goes in front of h2grpc's", async () => {
     // Only checks that the call succeeds with a custom user-agent; the wire test checks the default value.
     await expect(client.unary({ message: "hi" }, { metadata: new Metadata({ "user-agent": "my-app/1.0" }) })).resolves.toMatchObject({ message: "ok" });
