@@ -46,7 +46,7 @@ describe("tutorial server health", () => {
   });
 
   it("during a graceful close Watch sees NOT_SERVING, new calls still succeed while draining, and a call in flight completes", async () => {
-    fixture = await startTutorialForTest({ streamIntervalMs: 40, drainMs: 300, graceMs: 1_000 });
+    fixture = await startTutorialForTest({ streamIntervalMs: 40, drainMs: 800, graceMs: 1_000 });
     const address = fixture.tutorial.address;
     const health = createClient(fixture.tutorial.health.definition, { address });
     const streamServer = createClient(services.streamServer, { address });
