@@ -1,3 +1,6 @@
+import { resolveDeadline } from "../deadline.js";
+import { GrpcError } from "../grpc-error.js";
+import { Status } from "../status.js";
 import type { CallCredentials } from "./call-credentials.js";
 import type { CallOptions } from "./call-options.js";
 import type { ChannelImpl } from "./channel.js";
@@ -23,4 +26,18 @@ export function withDefaults(defaults: CallOptions | undefined, options: CallOpt
     return { ...merged, metadata: defaults.metadata.clone().merge(options.metadata) };
   }
   return merged;
+}
+
+/**
+ * The call's deadline in epoch ms, or undefined for none (an infinite one counts as none); throws
+ * INVALID_ARGUMENT for a timeoutMs or deadline that is not a number, which no timer could honour.
+ */
+export function deadlineOf(options: CallOptions): number | undefined {
+  if (options.timeoutMs === undefined && options.deadline === undefined) return undefined;
+  const deadline = resolveDeadline(options, Date.now());
+  if (deadline === undefined || deadline === Infinity) return undefined;
+  if (Number.isNaN(deadline)) {
+    throw new GrpcError(Status.INVALID_ARGUMENT, `invalid call deadline: timeoutMs ${String(options.timeoutMs)}, deadline ${String(options.deadline)}`);
+  }
+  return deadline;
 }

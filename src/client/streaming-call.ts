@@ -1,4 +1,4 @@
-import { CallSignal, resolveDeadline } from "../deadline.js";
+import { CallSignal } from "../deadline.js";
 import type { AnyMethodDefinition } from "../definition.js";
 import { GrpcError } from "../grpc-error.js";
 import { Metadata } from "../metadata.js";
@@ -6,7 +6,7 @@ import { Status } from "../status.js";
 import type { CallOptions, WriteOptions } from "./call-options.js";
 import type { BidiStreamingCall, ClientStreamingCall } from "./calls.js";
 import { attachCallSite, type CallSite } from "./call-site.js";
-import { withDefaults, type ClientContext } from "./client-context.js";
+import { deadlineOf, withDefaults, type ClientContext } from "./client-context.js";
 import type { IncomingResponse } from "./client-interceptor.js";
 import { CALL_SITE, type TracedCall } from "./invoke.js";
 import { RequestQueue } from "./request-queue.js";
@@ -30,7 +30,13 @@ export class StreamingCall implements BidiStreamingCall<unknown, unknown>, Clien
 
   constructor(context: ClientContext, method: AnyMethodDefinition, requests: RequestSource<unknown> | undefined, callOptions: CallOptions | undefined, callSite: CallSite) {
     const options = withDefaults(context.defaultCallOptions, callOptions);
-    const deadline = resolveDeadline(options, Date.now());
+    let deadline: number | undefined;
+    let invalidOptions: unknown;
+    try {
+      deadline = deadlineOf(options);
+    } catch (error) {
+      invalidOptions = error;
+    }
     this.#callSite = callSite;
     this.#callSignal = new CallSignal({ signal: options.signal, deadline });
     this.#writer = requests === undefined ? new RequestQueue() : undefined;
@@ -47,6 +53,7 @@ export class StreamingCall implements BidiStreamingCall<unknown, unknown>, Clien
     const invoke = context.intercepted ?? context.invoke;
     let incoming: Promise<IncomingResponse>;
     try {
+      if (invalidOptions !== undefined) throw invalidOptions;
       incoming = invoke(call);
     } catch (error) {
       incoming = Promise.reject(GrpcError.from(error));

@@ -1,11 +1,11 @@
 import { compressionFor, type Compression } from "../codec/compression.js";
-import { CallSignal, resolveDeadline } from "../deadline.js";
+import { CallSignal } from "../deadline.js";
 import type { AnyMethodDefinition } from "../definition.js";
 import { GrpcError } from "../grpc-error.js";
 import type { Metadata } from "../metadata.js";
 import type { CallOptions } from "./call-options.js";
 import { ClientCall, type CallListener } from "./client-call.js";
-import { withDefaults, type ClientContext } from "./client-context.js";
+import { deadlineOf, withDefaults, type ClientContext } from "./client-context.js";
 import { attachCallSite, type CallSite } from "./call-site.js";
 import { addCredentialMetadata, credentialsOf } from "./request-metadata.js";
 
@@ -23,15 +23,16 @@ export function callUnary(
 ): Promise<unknown> {
   const options = withDefaults(context.defaultCallOptions, callOptions);
   return new Promise((resolve, reject) => {
-    const deadline = options.timeoutMs === undefined && options.deadline === undefined ? undefined : resolveDeadline(options, Date.now());
-    const callSignal = deadline !== undefined || options.signal !== undefined ? new CallSignal({ signal: options.signal, deadline }) : undefined;
-    const listener = new UnaryListener(resolve, reject, callSignal);
+    let deadline: number | undefined;
     let compression: Compression | undefined;
     try {
+      deadline = deadlineOf(options);
       compression = options.compression === undefined ? undefined : compressionFor(options.compression);
     } catch (error) {
-      return listener.fail(error, callSite);
+      return new UnaryListener(resolve, reject, undefined).fail(error, callSite);
     }
+    const callSignal = deadline !== undefined || options.signal !== undefined ? new CallSignal({ signal: options.signal, deadline }) : undefined;
+    const listener = new UnaryListener(resolve, reject, callSignal);
     const call = new ClientCall(
       context.channel,
       {

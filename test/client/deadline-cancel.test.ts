@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { closeClient, createClient } from "../../src/client/client.js";
 import { Status } from "../../src/status.js";
 import { rejectionOf } from "../helpers/catch-grpc-error.js";
-import { Echo, startGrpcJsServer, type EchoRequest, type GrpcJsPeer } from "./grpc-js-peer.js";
+import { collect, Echo, startGrpcJsServer, type EchoRequest, type GrpcJsPeer } from "./grpc-js-peer.js";
 import type { EchoDefinition } from "./grpc-js-peer.js";
 import { startRawServer, type RawServer } from "./raw-server.js";
 
@@ -138,5 +138,20 @@ describe("cancellation", () => {
     await cancelled;
     expect((await call.trailers).size).toBe(0);
     await expect(call.write({ message: "late" })).rejects.toMatchObject({ code: Status.CANCELLED });
+  });
+});
+
+describe("deadline options", () => {
+  it("a timeoutMs that is not a number fails INVALID_ARGUMENT; an infinite one means no deadline", async () => {
+    const peerWithReply = await startGrpcJsServer({
+      Unary(_call: grpc.ServerUnaryCall<EchoRequest, unknown>, callback: grpc.sendUnaryData<unknown>) {
+        callback(null, { message: "ok" });
+      },
+    });
+    peer = peerWithReply;
+    client = createClient(Echo, { address: peerWithReply.address });
+    expect((await rejectionOf(() => client!.unary({}, { timeoutMs: Number.NaN }))).code).toBe(Status.INVALID_ARGUMENT);
+    expect((await rejectionOf(() => collect(client!.serverStream({}, { timeoutMs: Number.NaN })))).code).toBe(Status.INVALID_ARGUMENT);
+    expect(await client.unary({}, { timeoutMs: Infinity })).toMatchObject({ message: "ok" });
   });
 });
