@@ -1,6 +1,6 @@
-// The interop matrix (`npm run test:interop`): h2grpc's client against h2grpc's, grpc-js's and
-// grpcio's (C-core) servers, and the grpc-js and grpcio clients against h2grpc's server; every
-// case, over plaintext and TLS. Prints a table, the reasons for failures and n/a cells, and ends
+// The interop matrix (`npm run test:interop`): h2grpc's client against h2grpc's, grpc-js's,
+// grpcio's (C-core) and grpc-go's servers, and the grpc-js, grpcio and grpc-go clients against
+// h2grpc's server; every case, over plaintext and TLS. Prints a table, the reasons for failures and n/a cells, and ends
 // with "interop: N passed, M failed"; exits 1 if anything failed. A cell is n/a when the peer
 // library cannot express the case (the client reports it, or the server is known not to offer
 // the feature); n/a is never counted as passed.
@@ -8,12 +8,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildGoPeer, GO_SERVER_CANNOT } from "./go/go-peer.js";
 import { ensureInteropCerts } from "./interop-certs.js";
 import { PROTOS_DIR } from "./interop-messages.js";
 import { killAllNow, runClient, startServer, stopAll, type CaseResult, type Program } from "./interop-processes.js";
 import { TEST_CASES, type TestCase } from "./interop-spec.js";
 
-type Implementation = "h2grpc" | "grpc-js" | "grpcio";
+type Implementation = "h2grpc" | "grpc-js" | "grpcio" | "grpc-go";
 type Transport = "plaintext" | "tls";
 
 const BUILT_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -21,16 +22,20 @@ const PYTHON_DIR = path.join(path.dirname(PROTOS_DIR), "test", "interop", "pytho
 const PYTHON = "/usr/bin/python3";
 const CLIENT_RUNS_IN_PARALLEL = 3;
 
+// grpc-go 1.33, built from Debian's sources by test/interop/go/build.sh (~3 s warm, ~15 s cold).
+const goPeer = await buildGoPeer();
 const node = (script: string): Program => ({ command: process.execPath, args: [path.join(BUILT_DIR, script)] });
 const servers: Record<Implementation, Program> = {
   h2grpc: node("server.js"),
   "grpc-js": node("grpc-js/server.js"),
   grpcio: { command: PYTHON, args: [path.join(PYTHON_DIR, "interop_server.py")] },
+  "grpc-go": goPeer.server,
 };
 const clients: Record<Implementation, Program> = {
   h2grpc: node("client.js"),
   "grpc-js": node("grpc-js/client.js"),
   grpcio: { command: PYTHON, args: [path.join(PYTHON_DIR, "interop_client.py")] },
+  "grpc-go": goPeer.client,
 };
 
 // What a peer server cannot do, whoever the client is.
@@ -43,14 +48,17 @@ const serverCannot: Partial<Record<Implementation, Partial<Record<TestCase, stri
     client_compressed_unary: "grpcio servers cannot see whether a request message was compressed (expect_compressed)",
     client_compressed_streaming: "grpcio servers cannot see whether a request message was compressed (expect_compressed)",
   },
+  "grpc-go": GO_SERVER_CANNOT,
 };
 
 const PAIRINGS: readonly (readonly [client: Implementation, server: Implementation])[] = [
   ["h2grpc", "h2grpc"],
   ["h2grpc", "grpc-js"],
   ["h2grpc", "grpcio"],
+  ["h2grpc", "grpc-go"],
   ["grpc-js", "h2grpc"],
   ["grpcio", "h2grpc"],
+  ["grpc-go", "h2grpc"],
 ];
 const TRANSPORTS: readonly Transport[] = ["plaintext", "tls"];
 const SERVER_HOST_OVERRIDE = "foo.test.google.fr";
@@ -109,7 +117,7 @@ async function runMatrix(certsDir: string): Promise<Column[]> {
   return columns;
 }
 
-const SHORT: Record<Implementation, string> = { h2grpc: "h2", "grpc-js": "js", grpcio: "py" };
+const SHORT: Record<Implementation, string> = { h2grpc: "h2", "grpc-js": "js", grpcio: "py", "grpc-go": "go" };
 const CELL: Record<CaseResult["outcome"], string> = { pass: "pass", fail: "FAIL", "n/a": "n/a" };
 
 function printReport(columns: readonly Column[]): { passed: number; failed: number } {
@@ -120,7 +128,7 @@ function printReport(columns: readonly Column[]): { passed: number; failed: numb
     const cells = columns.map((column, index) => CELL[(column.results[row] as CaseResult).outcome].padEnd((headers[index] as string).length));
     console.log(`${testCase.padEnd(caseWidth)}  ${cells.join("  ")}`.trimEnd());
   }
-  console.log("\n(h2 = h2grpc, js = @grpc/grpc-js, py = Python grpcio on C-core; tcp = plaintext)");
+  console.log("\n(h2 = h2grpc, js = @grpc/grpc-js, py = Python grpcio on C-core, go = grpc-go 1.33; tcp = plaintext)");
 
   const notes = new Map<string, string[]>();
   let passed = 0;
