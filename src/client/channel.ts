@@ -49,7 +49,7 @@ export class ChannelImpl implements Channel {
   readonly #calls = new Set<ChannelCall>();
   #keepaliveTimeMs: number | undefined;
 
-  /** Throws TypeError for a malformed target or options. */
+  /** Throws TypeError for a malformed target, RangeError for a non-positive time or size option. */
   constructor(target: string, options: ChannelOptions = {}) {
     this.target = target;
     this.#address = parseTarget(target);
@@ -63,6 +63,10 @@ export class ChannelImpl implements Channel {
     this.maxSendMessageBytes = options.maxSendMessageBytes ?? DEFAULT_MAX_SEND_MESSAGE_BYTES;
     this.#backoff = new ConnectionBackoff(backoffSettings(options.backoff));
     this.#keepaliveTimeMs = options.keepaliveTimeMs;
+    for (const name of ["keepaliveTimeMs", "keepaliveTimeoutMs", "idleTimeoutMs", "maxReceiveMessageBytes", "maxSendMessageBytes"] as const) {
+      const value = options[name];
+      if (value !== undefined && !(value > 0)) throw new RangeError(`${name} must be a positive number, got ${String(value)}`);
+    }
   }
 
   get state(): ConnectivityState {

@@ -184,3 +184,10 @@ describe("idle timeout", () => {
     }
   });
 });
+
+describe("channel options", () => {
+  it.each(["keepaliveTimeMs", "keepaliveTimeoutMs", "idleTimeoutMs", "maxReceiveMessageBytes"])("a non-positive %s throws RangeError", (name) => {
+    expect(() => createChannel("127.0.0.1:1", { [name]: 0 })).toThrow(RangeError);
+    expect(() => createChannel("127.0.0.1:1", { [name]: Number.NaN })).toThrow(RangeError);
+  });
+});
