@@ -7,6 +7,7 @@ import { GRPC_CONTENT_TYPE, isGrpcContentType } from "../transport/grpc-headers.
 import { errorTrailers } from "../transport/status-trailers.js";
 import { parseTimeoutHeader } from "../transport/timeout-header.js";
 import type { Route, Router } from "./router.js";
+import { resetAfterStatus } from "./server-call.js";
 
 /** What the request headers say about a call the server will run. */
 export interface AcceptedRequest {
@@ -95,7 +96,7 @@ export function rejectStream(
   stream.respond(headers, { endStream: true });
   if (!stream.readableEnded) {
     stream.resume(); // discard what the client still sends until the reset reaches it
-    stream.close(http2.constants.NGHTTP2_NO_ERROR);
+    resetAfterStatus(stream, http2.constants.NGHTTP2_NO_ERROR);
   }
 }
 

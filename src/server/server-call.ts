@@ -13,7 +13,7 @@ import { errorTrailers, okTrailers, trailersOnlyResponse } from "../transport/st
 import { peerCertificateOf } from "../transport/tls.js";
 import type { ServerCallContext } from "./call-context.js";
 
-const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } = http2.constants;
+const { NGHTTP2_CANCEL, NGHTTP2_INTERNAL_ERROR, NGHTTP2_NO_ERROR } = http2.constants;
 const CALL = Symbol("h2grpc.serverCall");
 
 /** A server stream that carries its call, so stream events reach it without a closure per call. */
@@ -159,17 +159,21 @@ export class ServerCall implements ServerCallContext {
   finishOk(lastFrame?: Uint8Array): void {
     if (this.isFinished) return;
     this.isFinished = true;
-    if (!this.stream.destroyed && !this.stream.closed) {
-      if (!this.#isHeaderSent && lastFrame === undefined) {
-        const headers: OutgoingHeaderValues = { ":status": 200, "content-type": GRPC_CONTENT_TYPE };
-        this.#header?.writeHeaders(headers);
-        Object.assign(headers, okTrailers(this.#trailer));
-        this.#respondFinal(headers);
-      } else {
-        if (!this.#isHeaderSent) this.#respond();
-        this.#pendingTrailers = okTrailers(this.#trailer);
-        if (lastFrame === undefined) this.stream.end();
-        else this.stream.end(lastFrame);
+    if (this.#isStreamOpen()) {
+      try {
+        if (!this.#isHeaderSent && lastFrame === undefined) {
+          const headers: OutgoingHeaderValues = { ":status": 200, "content-type": GRPC_CONTENT_TYPE };
+          this.#header?.writeHeaders(headers);
+          Object.assign(headers, okTrailers(this.#trailer));
+          this.#respondFinal(headers);
+        } else {
+          if (!this.#isHeaderSent) this.#respond();
+          this.#pendingTrailers = okTrailers(this.#trailer);
+          if (lastFrame === undefined) this.stream.end();
+          else this.stream.end(lastFrame);
+        }
+      } catch (error) {
+        this.#resetAfterFailure(error);
       }
     }
     this.#complete();
@@ -185,22 +189,39 @@ export class ServerCall implements ServerCallContext {
     if (isFromUserCode) this.#report(error);
     this.isFinished = true;
     this.abort(status);
-    if (!this.stream.destroyed && !this.stream.closed) {
-      if (!this.#isHeaderSent) {
-        this.#respondFinal(trailersOnlyResponse(status, this.#trailer, this.#header));
-      } else {
-        this.#pendingTrailers = errorTrailers(status, this.#trailer);
-        this.stream.end();
+    if (this.#isStreamOpen()) {
+      try {
+        if (!this.#isHeaderSent) {
+          this.#respondFinal(trailersOnlyResponse(status, this.#trailer, this.#header));
+        } else {
+          this.#pendingTrailers = errorTrailers(status, this.#trailer);
+          this.stream.end();
+        }
+      } catch (sendError) {
+        this.#resetAfterFailure(sendError);
       }
     }
     this.#complete();
+  }
+
+  #isStreamOpen(): boolean {
+    return !this.stream.destroyed && !this.stream.closed;
+  }
+
+  // Node refused to send the status (a header value it rejects, a stream that just closed): the
+  // client still learns the call failed, from RST_STREAM(INTERNAL_ERROR), and the process goes on.
+  #resetAfterFailure(error: unknown): void {
+    this.#report(error);
+    this.#pendingTrailers = undefined;
+    if (this.#isStreamOpen()) this.stream.close(NGHTTP2_INTERNAL_ERROR);
   }
 
   #report(error: unknown): void {
     const onCallError = this.config.onCallError;
     if (onCallError === undefined) return;
     try {
-      onCallError(error, this);
+      const result: unknown = onCallError(error, this);
+      if (result instanceof Promise) result.catch(ignoreHookFailure);
     } catch {
       // A failing error hook must not change the call's outcome.
     }
@@ -237,9 +258,13 @@ export class ServerCall implements ServerCallContext {
   sendPendingTrailers(): void {
     const trailers = this.#pendingTrailers ?? okTrailers();
     this.#pendingTrailers = undefined;
-    this.stream.sendTrailers(trailers);
-    // After the trailers are queued, so the client reads the status before the reset.
-    if (!this.stream.readableEnded) this.stream.close(this.#closeCode);
+    try {
+      this.stream.sendTrailers(trailers);
+    } catch (error) {
+      this.#resetAfterFailure(error); // runs inside a Node event: a throw here would crash the process
+      return;
+    }
+    if (!this.stream.readableEnded) resetAfterStatus(this.stream, this.#closeCode);
   }
 
   #respond(): void {
@@ -287,7 +312,7 @@ export class ServerCall implements ServerCallContext {
     // still sending to stop (grpc-go does the same); Node sends it after the trailers are flushed.
     // At the deadline the code is CANCEL (grpc-go), sent once the status is queued.
     if (stream.readableEnded || this.#pendingTrailers !== undefined) return; // sendPendingTrailers resets
-    stream.once("finish", this.#closeCode === NGHTTP2_NO_ERROR ? closeWithNoError : closeWithCancel);
+    resetAfterStatus(stream, this.#closeCode);
   }
 }
 
@@ -305,12 +330,21 @@ function onWantTrailers(this: CallStream): void {
   this[CALL]?.sendPendingTrailers();
 }
 
-function closeWithCancel(this: http2.ServerHttp2Stream): void {
-  if (!this.closed) this.close(NGHTTP2_CANCEL);
+/**
+ * Resets a stream whose client is still sending, once its status is on the wire. nghttp2 sends a
+ * queued RST_STREAM before queued trailers (and then drops them), so the reset waits for Node's
+ * native write of this tick, which runs before JS immediates.
+ */
+export function resetAfterStatus(stream: http2.ServerHttp2Stream, code: number): void {
+  setImmediate(closeStream, stream, code);
 }
 
-function closeWithNoError(this: http2.ServerHttp2Stream): void {
-  if (!this.closed) this.close(NGHTTP2_NO_ERROR);
+function closeStream(stream: http2.ServerHttp2Stream, code: number): void {
+  if (!stream.closed && !stream.destroyed) stream.close(code);
+}
+
+function ignoreHookFailure(): void {
+  // An async onCallError that rejects is the hook's own problem, never an unhandled rejection.
 }
 
 function ignoreStreamError(): void {

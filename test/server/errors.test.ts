@@ -136,3 +136,43 @@ describe("errors from handlers", () => {
     client.close();
   });
 });
+
+describe("error hooks and early returns", () => {
+  it("survives an async onCallError that rejects", async () => {
+    const { address } = await startServer(
+      (s) =>
+        s.addService(Echo, {
+          async unary() {
+            throw new Error("boom");
+          },
+        }),
+      { onCallError: async () => Promise.reject(new Error("hook failed")) },
+    );
+    const client = new EchoClient(address);
+    for (let i = 0; i < 2; i++) {
+      const error = (await client.unary({}).catch((e: unknown) => e)) as ServiceError;
+      expect(error.code).toBe(Status.UNKNOWN);
+    }
+    client.close();
+  });
+
+  it("answers OK when a client-streaming handler returns before the client stops sending", async () => {
+    const { address } = await startServer((s) =>
+      s.addService(Echo, {
+        async clientStream(requests) {
+          for await (const r of requests) return { message: `first:${r.message}` };
+          return {};
+        },
+      }),
+    );
+    const client = new EchoClient(address);
+    const reply = await new Promise<{ message: string }>((resolve, reject) => {
+      const call = client.clientStream((e, r) => (e ? reject(e) : resolve(r as { message: string })));
+      call.write({ message: "a" });
+      call.write({ message: "b" });
+      // never ends: the server answers and resets the rest of the upload with NO_ERROR
+    });
+    client.close();
+    expect(reply.message).toBe("first:a");
+  });
+});

@@ -141,3 +141,12 @@ describe("malformed frames", () => {
     expect(statusOf(next).code).toBe(Status.OK);
   });
 });
+
+describe("early answers to a client that is still sending", () => {
+  it("delivers the status before resetting the stream with NO_ERROR", async () => {
+    const session = await start();
+    const response = await sendRaw(session, grpcHeaders("/no.Such/Method"), [request("x")], false);
+    expect(statusOf(response)).toEqual({ code: Status.UNIMPLEMENTED, message: "unknown service no.Such" });
+    expect(response.rstCode).toBe(0);
+  });
+});
