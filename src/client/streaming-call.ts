@@ -73,11 +73,16 @@ export class StreamingCall implements BidiStreamingCall<unknown, unknown>, Clien
       (response) => response.trailers,
       (error: GrpcError) => error.metadata,
     );
-    void this.trailers.then(() => {
-      this.#callSignal.dispose();
-      // The base invoke settles pending writes with the call's error first; this covers requests an interceptor wrapped.
-      this.#writer?.close(undefined);
-    });
+    // The base invoke settles pending writes with the call's error as it ends; this covers calls
+    // that failed before reaching it, or whose requests an interceptor wrapped.
+    void this.incoming.then(
+      (response) =>
+        response.trailers.then(() => {
+          this.#callSignal.dispose();
+          this.#writer?.close(undefined);
+        }),
+      (error: GrpcError) => this.#writer?.close(error),
+    );
   }
 
   /** The single response of a client-streaming call; rejects with GrpcError (marked handled). */
