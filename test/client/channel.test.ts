@@ -191,3 +191,22 @@ describe("channel options", () => {
     expect(() => createChannel("127.0.0.1:1", { [name]: Number.NaN })).toThrow(RangeError);
   });
 });
+
+describe("target forms", () => {
+  it("connects to [::1]:port and dns:///host:port targets", async () => {
+    const v6 = await startOwnServer(echoImpl, { listen: { host: "::1" } });
+    const v4 = await startOwnServer(echoImpl);
+    const clients = [
+      createClient(Echo, { address: `[::1]:${v6.port}` }),
+      createClient(Echo, { address: `dns:///127.0.0.1:${v4.port}` }),
+      createClient(Echo, { address: `dns:127.0.0.1:${v4.port}` }),
+    ];
+    try {
+      for (const client of clients) expect(await client.unary({ message: "t" })).toMatchObject({ message: "t" });
+    } finally {
+      for (const client of clients) closeClient(client);
+      await v6.close();
+      await v4.close();
+    }
+  });
+});
