@@ -7,7 +7,7 @@ import { GRPC_CONTENT_TYPE, isGrpcContentType } from "../transport/grpc-headers.
 import { errorTrailers } from "../transport/status-trailers.js";
 import { parseTimeoutHeader } from "../transport/timeout-header.js";
 import type { Route, Router } from "./router.js";
-import { resetAfterStatus } from "./server-call.js";
+import { resetAfterStatus } from "./reset-after-status.js";
 
 /** What the request headers say about a call the server will run. */
 export interface AcceptedRequest {

@@ -5,13 +5,15 @@ import { GrpcError } from "../grpc-error.js";
 import { Metadata, type OutgoingHeaderValues } from "../metadata.js";
 import { Status } from "../status.js";
 import { armDeadline, deadlineExceeded } from "../deadline.js";
-import { ACCEPT_ENCODING_HEADER, COMPRESSIONS, IDENTITY, negotiateCompression, parseAcceptEncoding, type Compression } from "../codec/compression.js";
+import { ACCEPT_ENCODING_HEADER, type Compression } from "../codec/compression.js";
 import { frameMessage, serializeMessage } from "../codec/message-codec.js";
 import { FrameDecoder } from "../framing/frame-decoder.js";
 import { GRPC_CONTENT_TYPE } from "../transport/grpc-headers.js";
 import { errorTrailers, okTrailers, trailersOnlyResponse } from "../transport/status-trailers.js";
 import { peerCertificateOf } from "../transport/tls.js";
 import type { ServerCallContext } from "./call-context.js";
+import { ResponseCompression } from "./response-compression.js";
+import { resetAfterStatus } from "./reset-after-status.js";
 
 const { NGHTTP2_CANCEL, NGHTTP2_INTERNAL_ERROR, NGHTTP2_NO_ERROR } = http2.constants;
 const CALL = Symbol("h2grpc.serverCall");
@@ -60,9 +62,8 @@ export class ServerCall implements ServerCallContext {
   #abortReason: GrpcError | undefined;
   #disarmDeadline: (() => void) | undefined;
   #isHeaderSent = false;
-  #wantedEncoding: string | undefined;
-  #negotiated: Compression | undefined;
-  #isNegotiated = false;
+  // Created only when the server or the call asks for compression.
+  #compression: ResponseCompression | undefined;
   #pendingTrailers: OutgoingHeaderValues | undefined;
   #closeCode = NGHTTP2_NO_ERROR;
 
@@ -128,10 +129,15 @@ export class ServerCall implements ServerCallContext {
   }
 
   setCompression(encoding: string): void {
-    if (encoding !== IDENTITY && !COMPRESSIONS.has(encoding)) {
-      throw new GrpcError(Status.INVALID_ARGUMENT, `compression "${encoding}" is not supported; supported: ${ACCEPT_ENCODING_HEADER}`);
-    }
-    this.#wantedEncoding = encoding;
+    this.#responseCompression().set(encoding);
+  }
+
+  #isCompressing(): boolean {
+    return this.#compression !== undefined || this.config.compression !== undefined;
+  }
+
+  #responseCompression(): ResponseCompression {
+    return (this.#compression ??= new ResponseCompression(this.config.compression, this.#requestHeaders["grpc-accept-encoding"]));
   }
 
   /** Aborts the signal with `reason` (the first reason wins) and disarms the deadline. */
@@ -146,7 +152,7 @@ export class ServerCall implements ServerCallContext {
   /** Serializes and frames a response; throws INTERNAL (serialize) or RESOURCE_EXHAUSTED (maxSendMessageBytes). */
   encode(message: unknown): Uint8Array | Promise<Uint8Array> {
     const payload = serializeMessage(this.method.responseSerializer, message);
-    return frameMessage(payload, this.#messageCompression(), this.config.maxSendMessageBytes);
+    return frameMessage(payload, this.#isCompressing() ? this.#responseCompression().forMessage() : undefined, this.config.maxSendMessageBytes);
   }
 
   /** Writes frame bytes (sending the headers first if needed); returns false when the caller should wait for 'drain'. */
@@ -274,8 +280,10 @@ export class ServerCall implements ServerCallContext {
       "content-type": GRPC_CONTENT_TYPE,
       "grpc-accept-encoding": ACCEPT_ENCODING_HEADER,
     };
-    const compression = this.#negotiate();
-    if (compression !== undefined) headers["grpc-encoding"] = compression.name;
+    if (this.#isCompressing()) {
+      const compression = this.#responseCompression().forHeaders();
+      if (compression !== undefined) headers["grpc-encoding"] = compression.name;
+    }
     this.#header?.writeHeaders(headers);
     this.stream.respond(headers, { waitForTrailers: true });
   }
@@ -283,24 +291,6 @@ export class ServerCall implements ServerCallContext {
   #respondFinal(headers: OutgoingHeaderValues): void {
     this.#isHeaderSent = true;
     this.stream.respond(headers, { endStream: true });
-  }
-
-  #negotiate(): Compression | undefined {
-    if (this.#isNegotiated) return this.#negotiated;
-    this.#isNegotiated = true;
-    const wanted = this.#wantedEncoding ?? this.config.compression;
-    if (wanted !== undefined && wanted !== IDENTITY) {
-      this.#negotiated = negotiateCompression(wanted, parseAcceptEncoding(this.#requestHeaders["grpc-accept-encoding"]));
-    }
-    return this.#negotiated;
-  }
-
-  #messageCompression(): Compression | undefined {
-    const negotiated = this.#negotiate();
-    // doc/compression.md: a message may go uncompressed (flag 0) even when grpc-encoding is set.
-    if (this.#wantedEncoding === IDENTITY) return undefined;
-    if (this.#wantedEncoding !== undefined && this.#wantedEncoding !== negotiated?.name) return undefined;
-    return negotiated;
   }
 
   #complete(): void {
@@ -328,19 +318,6 @@ function onStreamAborted(this: CallStream): void {
 
 function onWantTrailers(this: CallStream): void {
   this[CALL]?.sendPendingTrailers();
-}
-
-/**
- * Resets a stream whose client is still sending, once its status is on the wire. nghttp2 sends a
- * queued RST_STREAM before queued trailers (and then drops them), so the reset waits for Node's
- * native write of this tick, which runs before JS immediates.
- */
-export function resetAfterStatus(stream: http2.ServerHttp2Stream, code: number): void {
-  setImmediate(closeStream, stream, code);
-}
-
-function closeStream(stream: http2.ServerHttp2Stream, code: number): void {
-  if (!stream.closed && !stream.destroyed) stream.close(code);
 }
 
 function ignoreHookFailure(): void {
