@@ -6,9 +6,20 @@ import { startOwnServer, type OwnPeer } from "./own-server.js";
 
 const MESSAGE_BYTES = 64 * 1024;
 const TOTAL_MESSAGES = 512; // 32 MiB: far more than every window and buffer between the two sides
-// Nothing signals "the peer stopped sending": the test lets the transfer run this long and then
-// checks that it stalled. Windows fill within a few ms on loopback.
-const SETTLE_MS = 300;
+// Nothing signals "the peer stopped sending": the test samples a counter every SETTLE_MS until two
+// samples agree (windows fill within a few ms on loopback, later on a loaded machine), bounded.
+const SETTLE_MS = 200;
+
+async function stableValue(read: () => number): Promise<number> {
+  let previous = read();
+  for (let attempt = 0; attempt < 25; attempt++) {
+    await delay(SETTLE_MS);
+    const current = read();
+    if (current === previous) return current;
+    previous = current;
+  }
+  throw new Error(`transfer did not stall within ${25 * SETTLE_MS} ms (at ${previous})`);
+}
 
 let peer: OwnPeer;
 let produced = 0;
@@ -35,12 +46,8 @@ describe("flow control", () => {
     try {
       const iterator = client.serverStream({})[Symbol.asyncIterator]();
       expect((await iterator.next()).done).toBe(false);
-      await delay(SETTLE_MS);
-      const stalledAt = produced;
       // 1 MiB stream window + socket and stream buffers on both sides, at 64 KiB a message.
-      expect(stalledAt).toBeLessThan(80);
-      await delay(SETTLE_MS);
-      expect(produced).toBe(stalledAt);
+      expect(await stableValue(() => produced)).toBeLessThan(80);
       let received = 1;
       while (!(await iterator.next()).done) received++;
       expect(received).toBe(TOTAL_MESSAGES);
@@ -62,11 +69,7 @@ describe("flow control", () => {
         }
         call.end();
       })();
-      await delay(SETTLE_MS);
-      const stalledAt = written;
-      expect(stalledAt).toBeLessThan(80);
-      await delay(SETTLE_MS);
-      expect(written).toBe(stalledAt);
+      expect(await stableValue(() => written)).toBeLessThan(80);
       releaseReader();
       await writing;
       expect(await call.response).toMatchObject({ index: TOTAL_MESSAGES });
