@@ -175,7 +175,7 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
   /** Writes frame bytes; `isLast` half-closes in the same write. Returns false when the caller should await drain(). */
   writeFrame(bytes: Uint8Array, isLast: boolean): boolean {
     const stream = this.#stream;
-    if (stream === undefined || this.#isEnded || stream.writableEnded) return true;
+    if (stream === undefined || this.#isEnded || stream.writableEnded || stream.destroyed) return true;
     if (isLast) {
       stream.end(bytes);
       return true;
