@@ -98,3 +98,24 @@ describe("metadata both ways", () => {
     expect(path).toBe("/h2grpc.test.Echo/Unary");
   });
 });
+
+describe("IPv6", () => {
+  it("listens on ::1 and reports the peer as [::1]:port", async () => {
+    let peer = "";
+    const { port } = await startServer(
+      (s) =>
+        s.addService(Echo, {
+          async unary(_request, ctx) {
+            peer = ctx.peer;
+            return {};
+          },
+        }),
+      {},
+      { host: "::1" },
+    );
+    const client = new EchoClient(`[::1]:${port}`);
+    await client.unary({});
+    client.close();
+    expect(peer).toMatch(/^\[::1\]:\d+$/);
+  });
+});
