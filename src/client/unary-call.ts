@@ -54,9 +54,10 @@ export function callUnary(
     } catch (error) {
       return listener.fail(error, callSite); // nothing was sent: a bad request never opens a stream
     }
-    const credentials = credentialsOf(context.callCredentials, options.credentials);
     const metadata =
-      credentials.length === 0 ? undefined : addCredentialMetadata(credentials, context.channel, method, options.metadata, callSignal?.signal);
+      context.callCredentials === undefined && options.credentials === undefined
+        ? undefined
+        : addCredentialMetadata(credentialsOf(context.callCredentials, options.credentials), context.channel, method, options.metadata, callSignal?.signal);
     const started = call.start(metadata);
     if (started === true && !(frame instanceof Promise)) {
       call.writeFrame(frame, true);
