@@ -121,11 +121,10 @@ describe("grpc-js interop client against h2grpc interop server", () => {
 // grpc-go clients probe bandwidth (BDP estimation) with a PING each time response DATA arrives
 // after the previous PING's ACK. grpc-go's server resets its ping strikes whenever it sends
 // HEADERS or DATA (internal/transport/http2_server.go, resetPingStrikes), so those PINGs never
-// count as abuse. Found by the grpc-go 1.33 interop client (test/interop/go): large_unary,
-// ping_pong and custom_metadata end with GOAWAY ENHANCE_YOUR_CALM "too_many_pings".
-// `it.fails` until the server's keepalive enforcement (issue #3) resets strikes on sent data.
+// count as abuse. Regression test for what the grpc-go 1.33 interop client found: large_unary,
+// ping_pong and custom_metadata ended with GOAWAY ENHANCE_YOUR_CALM "too_many_pings".
 describe("h2grpc interop server against a grpc-go-style client", () => {
-  it.fails("answers large_unary while the client sends a BDP PING after each response DATA frame", async () => {
+  it("answers large_unary while the client sends a BDP PING after each response DATA frame", async () => {
     const session = http2.connect(`http://127.0.0.1:${plaintextPort}`);
     session.on("error", () => {}); // a GOAWAY(ENHANCE_YOUR_CALM) surfaces as the race below
     try {

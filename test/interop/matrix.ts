@@ -134,16 +134,21 @@ function printReport(columns: readonly Column[]): { passed: number; failed: numb
   let passed = 0;
   let failed = 0;
   for (const column of columns) {
+    // Cases of one column that failed for the same reason (a server that never started) get one line.
+    const failures = new Map<string, string[]>();
     for (const result of column.results) {
       if (result.outcome === "pass") passed++;
       if (result.outcome === "fail") {
         failed++;
-        console.log(`FAIL ${column.client} -> ${column.server} (${column.transport}) ${result.testCase}: ${result.reason}`);
+        failures.set(result.reason, [...(failures.get(result.reason) ?? []), result.testCase]);
       }
       if (result.outcome === "n/a") {
         const key = `${result.testCase}: ${result.reason}`;
         notes.set(key, [...(notes.get(key) ?? []), `${SHORT[column.client]}>${SHORT[column.server]}`]);
       }
+    }
+    for (const [reason, cases] of failures) {
+      console.log(`FAIL ${column.client} -> ${column.server} (${column.transport}) ${cases.join(", ")}: ${reason}`);
     }
   }
   const notApplicable = [...notes.values()].reduce((sum, cells) => sum + cells.length, 0);
