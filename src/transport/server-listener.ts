@@ -52,7 +52,9 @@ export class ServerListener {
           ? { maxConcurrentStreams: this.#settings.maxConcurrentStreams }
           : {}),
       },
-      // Node counts header bytes against maxSessionMemory too; keep the per-stream limit the binding one.
+      // Node refuses new streams once a session buffers more than maxSessionMemory MiB (default
+      // 10), which a busy connection with large messages reaches legitimately (grpc-js lifts the
+      // limit entirely); HTTP/2 flow control already bounds what each stream may buffer.
       maxSessionMemory: 64,
     };
     const server =
