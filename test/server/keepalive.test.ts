@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import http2 from "node:http2";
+import net from "node:net";
 import { Echo } from "../helpers/grpc-js-echo.js";
 import { connectRaw } from "../helpers/raw-h2.js";
 import { startServer } from "../helpers/start-server.js";
@@ -107,5 +108,19 @@ describe("ping strikes and sent data", () => {
     expect(receivedBytes).toBeGreaterThan(4 * 1024 * 1024);
     expect(goawayCode).toBeUndefined();
     session.close();
+  });
+});
+
+describe("keepalive timeout", () => {
+  it("closes a connection whose client does not acknowledge the keepalive PING within timeoutMs", async () => {
+    const { port } = await startServer((s) => s.addService(Echo, {}), { keepalive: { timeMs: 50, timeoutMs: 100 } });
+    // A raw TCP client that sends the HTTP/2 preface and an empty SETTINGS frame, then goes silent.
+    const socket = net.connect(port, "127.0.0.1");
+    socket.on("error", () => {});
+    socket.on("data", () => {}); // reads (and ignores) the server's SETTINGS and PINGs
+    socket.write(Buffer.concat([Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0])]));
+    const openedAt = Date.now();
+    await new Promise((resolve) => socket.once("close", resolve));
+    expect(Date.now() - openedAt).toBeGreaterThanOrEqual(140);
   });
 });
