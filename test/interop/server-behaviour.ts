@@ -18,11 +18,12 @@ export function echoedStatus(status: EchoStatus | null): EchoStatus | undefined 
  * The INVALID_ARGUMENT details for a request whose compression does not match expect_compressed
  * (CompressedRequest), or undefined when it matches or nothing was expected. Like C-core's
  * interop server, an uncompressed request is checked too: expect_compressed false rejects a
- * compressed message. `wasCompressed` undefined means the flag could not be observed.
+ * compressed message. Throws Error when the flag was needed but not observed (no wire tap):
+ * that is a broken test setup, never an answer to the client's probe.
  */
 export function compressionMismatch(expect: BoolValue | null, wasCompressed: boolean | undefined): string | undefined {
   if (expect === null) return undefined;
-  if (wasCompressed === undefined) return "the server could not observe whether the request was compressed";
+  if (wasCompressed === undefined) throw new Error("the request's compressed flag was not observed; is installWireTap() called?");
   if (expect.value && !wasCompressed) return "expected a compressed request, got an uncompressed one";
   if (!expect.value && wasCompressed) return "expected an uncompressed request, got a compressed one";
   return undefined;

@@ -4,6 +4,7 @@
 // through the wire tap (wire-tap.ts).
 import * as grpc from "@grpc/grpc-js";
 import type {
+  BoolValue,
   SimpleRequest,
   StreamingInputCallRequest,
   StreamingOutputCallRequest,
@@ -59,6 +60,17 @@ function requestsOf<T>(call: grpc.ServerDuplexStream<T, unknown>): AsyncIterable
   return (call as unknown as { iterator(options: { destroyOnReturn: boolean }): AsyncIterable<T> }).iterator({ destroyOnReturn: false });
 }
 
+// The status for a request whose compression does not match expect_compressed, or null; a
+// flag the tap did not observe (a broken setup) becomes INTERNAL rather than a thrown listener error.
+function compressionStatus(call: AnyCall, expect: BoolValue | null, index: number): Partial<grpc.StatusObject> | null {
+  try {
+    const mismatch = compressionMismatch(expect, messageFlag(call, index));
+    return mismatch === undefined ? null : statusError(grpc.status.INVALID_ARGUMENT, mismatch, echoTrailer(call));
+  } catch (error) {
+    return statusError(grpc.status.INTERNAL, (error as Error).message, echoTrailer(call));
+  }
+}
+
 function failStream(call: StreamCall, error: unknown): void {
   const status = error as Partial<grpc.StatusObject>;
   call.emit("error", typeof status.code === "number" ? status : { code: grpc.status.UNKNOWN, details: String(error) });
@@ -73,8 +85,8 @@ export const grpcJsTestServiceImpl: grpc.UntypedServiceImplementation = {
   unaryCall(call: grpc.ServerUnaryCall<SimpleRequest, unknown>, respond: Respond<unknown>) {
     echoInitial(call);
     const request = call.request;
-    const mismatch = compressionMismatch(request.expectCompressed, messageFlag(call, 0));
-    if (mismatch !== undefined) return respond(statusError(grpc.status.INVALID_ARGUMENT, mismatch, echoTrailer(call)));
+    const compression = compressionStatus(call, request.expectCompressed, 0);
+    if (compression !== null) return respond(compression);
     const status = echoedStatus(request.responseStatus);
     if (status !== undefined) return respond(statusError(status.code, status.message, echoTrailer(call)));
     respond(null, { payload: payloadOf(request.responseSize) }, echoTrailer(call));
@@ -97,10 +109,10 @@ export const grpcJsTestServiceImpl: grpc.UntypedServiceImplementation = {
     let index = 0;
     let failed = false;
     call.on("data", (request: StreamingInputCallRequest) => {
-      const mismatch = compressionMismatch(request.expectCompressed, messageFlag(call, index++));
-      if (mismatch !== undefined && !failed) {
+      const compression = compressionStatus(call, request.expectCompressed, index++);
+      if (compression !== null && !failed) {
         failed = true;
-        respond(statusError(grpc.status.INVALID_ARGUMENT, mismatch, echoTrailer(call)));
+        respond(compression);
       }
       aggregatedPayloadSize += request.payload?.body.length ?? 0;
     });
