@@ -1,6 +1,7 @@
-// Command-line flags in the style every gRPC interop program takes: `--name=value`, and a bare
-// `--name` meaning "true" (grpc/grpc doc/interop-test-descriptions.md, "Clients should accept these
-// arguments").
+// Command-line flags in the style every gRPC interop program takes: `--name=value` (or Go's
+// `-name=value`), and a bare `--name` meaning "true" (grpc/grpc doc/interop-test-descriptions.md,
+// "Clients should accept these arguments"). Booleans take what Go's flag package takes, since
+// interop runners are written against grpc-go's programs.
 
 /** Parsed `--name=value` flags. */
 export interface Flags {
@@ -8,17 +9,20 @@ export interface Flags {
   string(name: string, fallback: string): string;
   /** The value of `--name`, or undefined when absent. */
   optional(name: string): string | undefined;
-  /** `--name=true|false`; throws TypeError for anything else. */
+  /** `--name=true|false` (or 1/0, t/f, TRUE/FALSE, True/False, as Go's strconv.ParseBool); throws TypeError for anything else. */
   bool(name: string, fallback: boolean): boolean;
   /** `--name=<integer>`; throws TypeError for anything else. */
   int(name: string, fallback: number): number;
 }
 
+const TRUE_VALUES = new Set(["1", "t", "T", "true", "TRUE", "True"]);
+const FALSE_VALUES = new Set(["0", "f", "F", "false", "FALSE", "False"]);
+
 /** Parses argv (without node and the script); throws TypeError for an argument that is not a flag. */
 export function parseFlags(argv: readonly string[]): Flags {
   const values = new Map<string, string>();
   for (const arg of argv) {
-    const match = /^--([A-Za-z0-9_-]+)(?:=(.*))?$/s.exec(arg);
+    const match = /^--?([A-Za-z0-9_-]+)(?:=(.*))?$/s.exec(arg);
     if (match === null) throw new TypeError(`unexpected argument "${arg}": flags look like --name=value`);
     values.set((match[1] as string).replace(/-/g, "_"), match[2] ?? "true");
   }
@@ -28,7 +32,8 @@ export function parseFlags(argv: readonly string[]): Flags {
     bool(name, fallback) {
       const value = values.get(name);
       if (value === undefined) return fallback;
-      if (value === "true" || value === "false") return value === "true";
+      if (TRUE_VALUES.has(value)) return true;
+      if (FALSE_VALUES.has(value)) return false;
       throw new TypeError(`--${name} must be true or false, got "${value}"`);
     },
     int(name, fallback) {
