@@ -8,7 +8,8 @@ import { PROTOS_DIR } from "../interop-messages.js";
 import type { TestCase } from "../interop-spec.js";
 
 const ROOT_DIR = path.dirname(PROTOS_DIR);
-const BUILD_SCRIPT = path.join(ROOT_DIR, "test", "interop", "go", "build.sh");
+/** The build script; it names the Debian packages to install when something is missing. */
+export const BUILD_SCRIPT = path.join(ROOT_DIR, "test", "interop", "go", "build.sh");
 const OUT_DIR = path.join(ROOT_DIR, "dist", "interop-go");
 /** A cold build compiles grpc-go (~15 s on one core); a warm one links two binaries (~3 s). */
 const BUILD_TIMEOUT_MS = 120_000;
@@ -25,13 +26,16 @@ function reportingFailure(reason: string): Program {
   return { command: "/bin/sh", args: ["-c", 'echo "$0" >&2; exit 1', `grpc-go peer not built: ${reason}`] };
 }
 
-/** Builds the grpc-go server and client into dist/interop-go; never rejects (a failed build yields programs that fail with its reason). */
-export async function buildGoPeer(): Promise<GoPeer> {
+/**
+ * Builds the grpc-go server and client into `outDir` (default dist/interop-go); never rejects:
+ * a failed build yields programs that fail with its reason.
+ */
+export async function buildGoPeer(outDir: string = OUT_DIR): Promise<GoPeer> {
   try {
-    await promisify(execFile)("bash", [BUILD_SCRIPT, OUT_DIR], { timeout: BUILD_TIMEOUT_MS });
+    await promisify(execFile)("bash", [BUILD_SCRIPT, outDir], { timeout: BUILD_TIMEOUT_MS });
     return {
-      server: { command: path.join(OUT_DIR, "server"), args: [] },
-      client: { command: path.join(OUT_DIR, "client"), args: [] },
+      server: { command: path.join(outDir, "server"), args: [] },
+      client: { command: path.join(outDir, "client"), args: [] },
     };
   } catch (error) {
     const stderr = String((error as { stderr?: unknown }).stderr ?? "").trim();
