@@ -1,72 +1,25 @@
-// The grpc.testing messages as h2grpc's protobuf serializer decodes them (camelCase fields,
-// defaults present, unset message fields null, enums as names, bytes as Uint8Array), and the
-// service definitions loaded from protos/grpc/testing at run time.
+// The grpc.testing message and service types (the generated stubs of protos/gen/grpc/testing),
+// and the service definitions loaded from protos/grpc/testing at run time.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadService, type MethodDefinition, type ServiceDefinition } from "../../src/index.js";
+import { loadService } from "../../src/index.js";
+import type * as testing from "../../protos/gen/grpc/testing/test.js";
+import type { TestServiceDefinition, UnimplementedServiceDefinition } from "../../protos/gen/grpc/testing/test.js";
 
-export interface BoolValue {
-  readonly value: boolean;
-}
-export interface Payload {
-  readonly type?: string;
-  readonly body: Uint8Array;
-}
-export interface EchoStatus {
-  readonly code: number;
-  readonly message: string;
-}
-export interface SimpleRequest {
-  readonly responseSize: number;
-  readonly payload: Payload | null;
-  readonly responseCompressed: BoolValue | null;
-  readonly responseStatus: EchoStatus | null;
-  readonly expectCompressed: BoolValue | null;
-}
-export interface SimpleResponse {
-  readonly payload: Payload | null;
-}
-export interface StreamingInputCallRequest {
-  readonly payload: Payload | null;
-  readonly expectCompressed: BoolValue | null;
-}
-export interface StreamingInputCallResponse {
-  readonly aggregatedPayloadSize: number;
-}
-export interface ResponseParameters {
-  readonly size: number;
-  readonly intervalUs: number;
-  readonly compressed: BoolValue | null;
-}
-export interface StreamingOutputCallRequest {
-  readonly responseParameters: ResponseParameters[];
-  readonly payload: Payload | null;
-  readonly responseStatus: EchoStatus | null;
-}
-export interface StreamingOutputCallResponse {
-  readonly payload: Payload | null;
-}
-
-/** What senders pass: every field optional (h2grpc's serializer fills in the defaults). */
-type In<T> = { [K in keyof T]?: T[K] extends object | null ? In<NonNullable<T[K]>> | null : T[K] };
-type Unary<Req, Res> = MethodDefinition<In<Req>, In<Res>, Req, Res, "unary">;
-type Bidi<Req, Res> = MethodDefinition<In<Req>, In<Res>, Req, Res, "bidi_streaming">;
-
-/** grpc.testing.TestService with its message types, for typed handlers and clients. */
-export type TestServiceDefinition = ServiceDefinition<{
-  emptyCall: Unary<object, object>;
-  unaryCall: Unary<SimpleRequest, SimpleResponse>;
-  cacheableUnaryCall: Unary<SimpleRequest, SimpleResponse>;
-  streamingOutputCall: MethodDefinition<In<StreamingOutputCallRequest>, In<StreamingOutputCallResponse>, StreamingOutputCallRequest, StreamingOutputCallResponse, "server_streaming">;
-  streamingInputCall: MethodDefinition<In<StreamingInputCallRequest>, In<StreamingInputCallResponse>, StreamingInputCallRequest, StreamingInputCallResponse, "client_streaming">;
-  fullDuplexCall: Bidi<StreamingOutputCallRequest, StreamingOutputCallResponse>;
-  halfDuplexCall: Bidi<StreamingOutputCallRequest, StreamingOutputCallResponse>;
-  unimplementedCall: Unary<object, object>;
-}>;
-
-/** grpc.testing.UnimplementedService. */
-export type UnimplementedServiceDefinition = ServiceDefinition<{ unimplementedCall: Unary<object, object> }>;
+// The typed stubs `npm run gen` made from protos/grpc/testing/test.proto; the decoded ("__Output")
+// forms go by their proto names here, since handlers and clients mostly read messages.
+export type { TestServiceDefinition, UnimplementedServiceDefinition };
+export type BoolValue = testing.BoolValue__Output;
+export type EchoStatus = testing.EchoStatus__Output;
+export type Payload = testing.Payload__Output;
+export type ResponseParameters = testing.ResponseParameters__Output;
+export type SimpleRequest = testing.SimpleRequest__Output;
+export type SimpleResponse = testing.SimpleResponse__Output;
+export type StreamingInputCallRequest = testing.StreamingInputCallRequest__Output;
+export type StreamingInputCallResponse = testing.StreamingInputCallResponse__Output;
+export type StreamingOutputCallRequest = testing.StreamingOutputCallRequest__Output;
+export type StreamingOutputCallResponse = testing.StreamingOutputCallResponse__Output;
 
 // Works from test/interop (vitest) and from dist/test/interop (the built programs).
 function findProtosDir(): string {
