@@ -15,7 +15,7 @@ import type { ChannelCall, ChannelImpl } from "./channel.js";
 import { attachCallSite, copyError, type CallSite } from "./call-site.js";
 import { ResponseDecoder, type DecodedResponseSink } from "./response-decoder.js";
 
-const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR, NGHTTP2_FLAG_END_STREAM } = http2.constants;
+const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR, NGHTTP2_REFUSED_STREAM, NGHTTP2_FLAG_END_STREAM } = http2.constants;
 
 const CALL: unique symbol = Symbol("h2grpc.clientCall");
 type CallStream = ClientHttp2Stream & { [CALL]: ClientCall };
@@ -63,6 +63,11 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
   #isPaused = false;
   #metadata: Metadata | undefined;
   #endError: GrpcError | undefined;
+  #hasResponseHeaders = false;
+  /** A unary request written whole with END_STREAM, kept to replay once if the server refuses the stream. */
+  #replayFrame: Uint8Array | undefined;
+  #hasReplayed = false;
+  #hasWritten = false;
 
   constructor(channel: ChannelImpl, setup: CallSetup, listener: CallListener) {
     this.#channel = channel;
@@ -177,9 +182,11 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
     const stream = this.#stream;
     if (stream === undefined || this.#isEnded || stream.writableEnded || stream.destroyed) return true;
     if (isLast) {
+      if (!this.#hasReplayed && !this.#hasWritten) this.#replayFrame = bytes;
       stream.end(bytes);
       return true;
     }
+    this.#hasWritten = true;
     return stream.write(bytes);
   }
 
@@ -238,6 +245,7 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
       call.#trailers = headers; // Trailers-Only (PROTOCOL-HTTP2): no headers reach the listener
       return;
     }
+    call.#hasResponseHeaders = true;
     call.#decoder.encoding = headers["grpc-encoding"] as string | undefined;
     const metadata = Metadata.fromHeaders(headers);
     if (call.#setup.onHeader !== undefined) {
@@ -282,6 +290,7 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
   #settleFromPeer(): void {
     if (this.#isEnded) return;
     const trailers = this.#trailers;
+    if (trailers === undefined && this.#isUnprocessed()) return this.#replay();
     const error =
       trailers !== undefined
         ? this.#decoder.errorAtEnd(statusFromTrailers(trailers))
@@ -291,6 +300,28 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
             rstCode: this.#stream?.rstCode ?? NGHTTP2_NO_ERROR,
           });
     this.#finish(error, trailers);
+  }
+
+  // PROTOCOL-HTTP2: REFUSED_STREAM means the server did no work, so the call may be retried
+  // transparently (grpc-go does, once); only a unary request written whole can be replayed.
+  #isUnprocessed(): boolean {
+    return (
+      this.#replayFrame !== undefined &&
+      !this.#hasReplayed &&
+      !this.#hasResponseHeaders &&
+      (this.#streamError === undefined || (this.#streamError as { code?: unknown }).code === "ERR_HTTP2_STREAM_ERROR") &&
+      this.#stream?.rstCode === NGHTTP2_REFUSED_STREAM
+    );
+  }
+
+  #replay(): void {
+    const frame = this.#replayFrame as Uint8Array;
+    this.#hasReplayed = true;
+    this.#replayFrame = undefined;
+    this.#stream = undefined;
+    const opened = this.#acquireSession();
+    if (opened === true) this.writeFrame(frame, true);
+    else if (opened !== false) void opened.then((isOpen) => isOpen && this.writeFrame(frame, true));
   }
 
   #finish(callError: GrpcError | undefined, trailers: RawHeaders | undefined): void {

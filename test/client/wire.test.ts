@@ -188,3 +188,37 @@ describe("connection failures", () => {
     expect((await rejectionOf(() => c.unary({ message: "x" }))).code).toBe(Status.UNAVAILABLE);
   });
 });
+
+describe("transparent retry", () => {
+  it("a unary call whose stream the server refuses (REFUSED_STREAM) is retried once and succeeds", async () => {
+    let streams = 0;
+    const c = await clientFor((stream) => {
+      if (++streams === 1) return stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+      answer(GRPC_200, [reply("second try")], { "grpc-status": "0" })(stream);
+    });
+    expect(await c.unary({ message: "x" })).toMatchObject({ message: "second try" });
+    expect(streams).toBe(2);
+  });
+
+  it("a stream refused twice fails UNAVAILABLE", async () => {
+    let streams = 0;
+    const c = await clientFor((stream) => {
+      streams++;
+      stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+    });
+    expect((await rejectionOf(() => c.unary({ message: "x" }))).code).toBe(Status.UNAVAILABLE);
+    expect(streams).toBe(2);
+  });
+
+  it("a stream reset after response headers is not retried", async () => {
+    let streams = 0;
+    const c = await clientFor((stream) => {
+      streams++;
+      stream.respond(GRPC_200);
+      stream.write(reply("partial"));
+      stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+    });
+    expect((await rejectionOf(() => c.unary({ message: "x" }))).code).toBe(Status.UNAVAILABLE);
+    expect(streams).toBe(1);
+  });
+});
