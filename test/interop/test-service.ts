@@ -2,7 +2,7 @@
 // doc/interop-test-descriptions.md specifies it ("Server"), written against the public API only.
 // server.ts serves it; the vitest interop tests serve it in-process.
 import { GrpcError, Status, type ServerCallContext, type ServiceImpl } from "../../src/index.js";
-import type { StreamingOutputCallRequest, TestServiceDefinition } from "./interop-messages.js";
+import type { BoolValue, EchoStatus, StreamingOutputCallRequest, TestServiceDefinition } from "./interop-messages.js";
 import { ECHO_INITIAL_KEY, ECHO_TRAILING_KEY } from "./interop-spec.js";
 import { compressionMismatch, echoedStatus, payloadOf, waitInterval } from "./server-behaviour.js";
 import { receivedCompressedFlags, TAP_ID_HEADER } from "./wire-tap.js";
@@ -17,12 +17,12 @@ function echoMetadata(ctx: ServerCallContext): void {
 
 // Request compression is checked on the wire: h2grpc, like grpc-go, does not tell handlers
 // whether a message arrived compressed, so this needs installWireTap() (wire-tap.ts).
-function checkCompression(ctx: ServerCallContext, expect: { value: boolean } | null, messageIndex: number): void {
+function checkCompression(ctx: ServerCallContext, expect: BoolValue | null, messageIndex: number): void {
   const mismatch = compressionMismatch(expect, receivedCompressedFlags(ctx.metadata.get(TAP_ID_HEADER))[messageIndex]);
   if (mismatch !== undefined) throw new GrpcError(Status.INVALID_ARGUMENT, mismatch);
 }
 
-function throwEchoedStatus(status: { code: number; message: string } | null): void {
+function throwEchoedStatus(status: EchoStatus | null): void {
   const echoed = echoedStatus(status);
   if (echoed !== undefined) throw new GrpcError(echoed.code, echoed.message);
 }
