@@ -1,8 +1,7 @@
 import http2, { type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders } from "node:http2";
-import { ACCEPT_ENCODING_HEADER, type Compression } from "../codec/compression.js";
+import { ACCEPT_ENCODING_HEADER } from "../codec/compression.js";
 import { frameMessage, serializeMessage } from "../codec/message-codec.js";
 import { deadlineExceeded } from "../deadline.js";
-import type { AnyMethodDefinition } from "../definition.js";
 import { GrpcError } from "../grpc-error.js";
 import { Metadata, type RawHeaders } from "../metadata.js";
 import { Status } from "../status.js";
@@ -12,37 +11,14 @@ import { buildRequestHeaders } from "../transport/grpc-headers.js";
 import { errorFromResponseHeaders, statusFromTrailers } from "../transport/status-trailers.js";
 import type { WriteOptions } from "./call-options.js";
 import type { ChannelCall, ChannelImpl } from "./channel.js";
-import { attachCallSite, copyError, type CallSite } from "./call-site.js";
+import { attachCallSite, copyError } from "./call-site.js";
 import { ResponseDecoder, type DecodedResponseSink } from "./response-decoder.js";
+import type { CallListener, CallSetup } from "./call-setup.js";
 
 const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR, NGHTTP2_REFUSED_STREAM, NGHTTP2_FLAG_END_STREAM } = http2.constants;
 
 const CALL: unique symbol = Symbol("h2grpc.clientCall");
 type CallStream = ClientHttp2Stream & { [CALL]: ClientCall };
-
-/** What one call reports, in order: headers (not for Trailers-Only), messages, then exactly one end. */
-export interface CallListener {
-  onHeaders(headers: Metadata): void;
-  onMessage(message: unknown): void;
-  onEnd(error: GrpcError | undefined, trailers: Metadata): void;
-}
-
-/** Everything a call needs besides its messages. */
-export interface CallSetup {
-  readonly method: AnyMethodDefinition;
-  readonly metadata: Metadata | undefined;
-  /** Epoch ms; sent as grpc-timeout (the signal enforces it). */
-  readonly deadline: number | undefined;
-  /** Aborts the call; its reason (a GrpcError) becomes the call's error. */
-  readonly signal: AbortSignal | undefined;
-  /** The request grpc-encoding, or undefined for identity. */
-  readonly compression: Compression | undefined;
-  readonly waitForReady: boolean;
-  readonly onHeader: ((headers: Metadata) => void) | undefined;
-  readonly onTrailer: ((trailers: Metadata) => void) | undefined;
-  /** Captured where the user made the call, so errors point there. */
-  readonly callSite: CallSite | undefined;
-}
 
 /**
  * One RPC on one HTTP/2 stream: opens it when the channel is ready, writes frames, decodes the

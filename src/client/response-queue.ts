@@ -1,7 +1,8 @@
 import { GrpcError } from "../grpc-error.js";
 import { Metadata } from "../metadata.js";
 import { Status } from "../status.js";
-import type { CallListener, ClientCall } from "./client-call.js";
+import type { CallListener } from "./call-setup.js";
+import type { ClientCall } from "./client-call.js";
 import type { IncomingResponse } from "./client-interceptor.js";
 
 // Read-ahead of responses: past this many unread messages the stream is paused, so its HTTP/2
