@@ -39,6 +39,8 @@ export class ResponseQueue implements CallListener, AsyncIterableIterator<unknow
         else resolve({ headers: headers ?? new Metadata(), responses: this, trailers: this.trailers });
       };
     });
+    // An interceptor may drop this promise; its rejection must never become an unhandled rejection.
+    this.response.catch(() => {});
   }
 
   /** Binds the call whose reading this queue pauses and resumes. */
