@@ -7,6 +7,9 @@ export type MetadataValueFor<K extends string> = K extends `${string}-bin` ? Uin
 /** Header values as node:http2 hands them over. */
 export type RawHeaders = Readonly<Record<string, string | readonly string[] | number | undefined>>;
 
+/** Headers as node:http2 also hands them over: a flat [name, value, name, value, ...] list that keeps repeated names apart. */
+export type RawHeaderList = readonly string[];
+
 /** Header values as node:http2 takes them. */
 export type OutgoingHeaderValues = Record<string, string | string[] | number>;
 
@@ -47,7 +50,7 @@ export function isBinaryKey(key: string): boolean {
  */
 export class Metadata {
   #entries: Map<string, MetadataValue[]> | undefined;
-  #raw: RawHeaders | undefined;
+  #raw: RawHeaders | RawHeaderList | undefined;
 
   /** Builds metadata from key/value pairs; throws TypeError for an invalid key or value. */
   constructor(init?: Readonly<Record<string, MetadataValue | readonly MetadataValue[]>>) {
@@ -58,8 +61,11 @@ export class Metadata {
     }
   }
 
-  /** Wraps headers received from the wire; reserved headers are left out when they are parsed. */
-  static fromHeaders(headers: RawHeaders): Metadata {
+  /**
+   * Wraps headers received from the wire; reserved headers are left out when they are parsed.
+   * Prefer the raw list: node:http2 joins a repeated name into one "a, b" value in the object form.
+   */
+  static fromHeaders(headers: RawHeaders | RawHeaderList): Metadata {
     const metadata = new Metadata();
     metadata.#raw = headers;
     return metadata;
@@ -140,12 +146,11 @@ export class Metadata {
 
   /** Writes the metadata into an outgoing header object ("-bin" values as unpadded base64). */
   writeHeaders(target: OutgoingHeaderValues): void {
-    if (this.#entries === undefined && this.#raw !== undefined) {
+    if (this.#entries === undefined && this.#raw !== undefined && !isHeaderList(this.#raw)) {
       copyRawHeaders(this.#raw, target);
       return;
     }
-    if (this.#entries === undefined) return;
-    for (const [key, values] of this.#entries) {
+    for (const [key, values] of this.#map()) {
       const encoded = values.map((value) => (typeof value === "string" ? value : encodeBinaryValue(value)));
       target[key] = encoded.length === 1 ? (encoded[0] as string) : encoded;
     }
@@ -183,8 +188,24 @@ export function decodeBinaryValues(header: string): Uint8Array[] {
   return header.split(",").map((part) => new Uint8Array(Buffer.from(part.trim(), "base64")));
 }
 
-function parseRawHeaders(raw: RawHeaders): Map<string, MetadataValue[]> {
+function isHeaderList(raw: RawHeaders | RawHeaderList): raw is RawHeaderList {
+  return Array.isArray(raw);
+}
+
+function parseRawHeaders(raw: RawHeaders | RawHeaderList): Map<string, MetadataValue[]> {
   const map = new Map<string, MetadataValue[]>();
+  if (isHeaderList(raw)) {
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const key = raw[i] as string;
+      if (isReservedHeader(key)) continue;
+      const text = raw[i + 1] as string;
+      const values = map.get(key) ?? [];
+      if (isBinaryKey(key)) values.push(...decodeBinaryValues(text));
+      else values.push(text);
+      map.set(key, values);
+    }
+    return map;
+  }
   for (const key in raw) {
     const value = raw[key];
     if (value === undefined || isReservedHeader(key)) continue;

@@ -64,6 +64,14 @@ describe("Metadata", () => {
     expect(Object.fromEntries(metadata)).toEqual({ "user-agent": "grpc-go/1.60.0", "x-kept": "yes", "x-number": "5" });
   });
 
+  it("keeps repeated names apart when read from node:http2's raw header list", () => {
+    const metadata = Metadata.fromHeaders([":path", "/a/B", "x-order", "a", "x-order", "b, c", "x-id-bin", "AQI", "te", "trailers"]);
+    expect(metadata.getAll("x-order")).toEqual(["a", "b, c"]);
+    expect([...(metadata.get("x-id-bin") ?? [])]).toEqual([1, 2]);
+    expect(metadata.has(":path")).toBe(false);
+    expect(metadata.has("te")).toBe(false);
+  });
+
   it("parses received headers only when first read, and copies them through unparsed", () => {
     const raw = { "x-a": "1", ":status": "200", "x-b": ["2", "3"] };
     const out: OutgoingHeaderValues = {};

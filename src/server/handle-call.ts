@@ -38,7 +38,7 @@ export function createStreamHandler(
     let deadline = timeoutMs === undefined ? undefined : now + timeoutMs;
     if (config.maxCallMs !== undefined) deadline = Math.min(deadline ?? Infinity, now + config.maxCallMs);
     if (route.invoke !== undefined) {
-      const call = new ServerCall(stream, headers, route.method, deadline, compression, config);
+      const call = new ServerCall(stream, headers, rawHeaders, route.method, deadline, compression, config);
       const requests = openRequestQueue(call);
       try {
         void sendResponses(call, route.invoke({ method: route.method, metadata: call.metadata, context: call, requests }));
@@ -48,10 +48,10 @@ export function createStreamHandler(
       return;
     }
     if (route.method.kind === "unary") {
-      startUnary(new UnaryCall(stream, headers, route.method, deadline, compression, config, route.handler as UnaryHandler<unknown, unknown>));
+      startUnary(new UnaryCall(stream, headers, rawHeaders, route.method, deadline, compression, config, route.handler as UnaryHandler<unknown, unknown>));
       return;
     }
-    const call = new ServerCall(stream, headers, route.method, deadline, compression, config);
+    const call = new ServerCall(stream, headers, rawHeaders, route.method, deadline, compression, config);
     const requests = openRequestQueue(call);
     try {
       switch (route.method.kind) {
@@ -109,13 +109,14 @@ class UnaryCall extends ServerCall {
   constructor(
     stream: http2.ServerHttp2Stream,
     headers: http2.IncomingHttpHeaders,
+    rawHeaders: readonly string[],
     method: AnyMethodDefinition,
     deadline: number | undefined,
     compression: Compression | undefined,
     config: CallConfig,
     handler: UnaryHandler<unknown, unknown>,
   ) {
-    super(stream, headers, method, deadline, compression, config);
+    super(stream, headers, rawHeaders, method, deadline, compression, config);
     this.handler = handler;
   }
 }

@@ -55,6 +55,7 @@ export class ServerCall implements ServerCallContext {
   /** True once a status has been sent (or the stream closed): later results are dropped. */
   isFinished = false;
   readonly #requestHeaders: http2.IncomingHttpHeaders;
+  readonly #rawRequestHeaders: readonly string[];
   #metadata: Metadata | undefined;
   #header: Metadata | undefined;
   #trailer: Metadata | undefined;
@@ -70,6 +71,7 @@ export class ServerCall implements ServerCallContext {
   constructor(
     stream: http2.ServerHttp2Stream,
     requestHeaders: http2.IncomingHttpHeaders,
+    rawRequestHeaders: readonly string[],
     method: AnyMethodDefinition,
     deadline: number | undefined,
     requestCompression: Compression | undefined,
@@ -77,6 +79,7 @@ export class ServerCall implements ServerCallContext {
   ) {
     this.stream = stream;
     this.#requestHeaders = requestHeaders;
+    this.#rawRequestHeaders = rawRequestHeaders;
     this.method = method;
     this.deadline = deadline;
     this.requestCompression = requestCompression;
@@ -91,7 +94,7 @@ export class ServerCall implements ServerCallContext {
   }
 
   get metadata(): Metadata {
-    return (this.#metadata ??= Metadata.fromHeaders(this.#requestHeaders));
+    return (this.#metadata ??= Metadata.fromHeaders(this.#rawRequestHeaders));
   }
 
   get header(): Metadata {
