@@ -100,5 +100,6 @@ function parseOptionalNumber(flag: string, text: string | undefined): number | u
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
+  if ((error as { code?: unknown }).code === "EADDRINUSE") console.error("is the tutorial server running already? choose another port with --port=N");
   process.exit(1);
 });
