@@ -30,7 +30,9 @@ describe("deadline lesson", () => {
       expect(error).toBeInstanceOf(GrpcError);
       expect((error as GrpcError).code).toBe(Status.DEADLINE_EXCEEDED);
       const stopped = await fixture.waitForLog(/^FirstRpc: stopped working for "slow"/);
-      expect(stopped).toContain("DEADLINE_EXCEEDED");
+      // Usually the server's own deadline timer fires first; when the client's RST_STREAM (sent at
+      // its deadline) wins the race, the signal's reason is CANCELLED. Either way the work stops.
+      expect(stopped).toMatch(/\[(DEADLINE_EXCEEDED|CANCELLED)\]/);
       // The work would take 4 s; it stopped near the 300 ms deadline instead.
       expect(performance.now() - started).toBeLessThan(2_000);
     } finally {
