@@ -1,5 +1,5 @@
 import http2 from "node:http2";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { secureServerOptions, type ServerCredentials } from "./tls.js";
 import { watchSession, type KeepalivePolicy } from "./server-keepalive.js";
 
@@ -30,6 +30,8 @@ export class ServerListener {
   readonly #settings: ListenerSettings;
   readonly #servers: (http2.Http2Server | http2.Http2SecureServer)[] = [];
   readonly #sessions = new Set<http2.ServerHttp2Session>();
+  // Every TCP connection, with or without a session: see #shutDown.
+  readonly #sockets = new Set<Socket>();
   #closing: Promise<void> | undefined;
 
   constructor(onStream: StreamListener, settings: ListenerSettings) {
@@ -63,6 +65,7 @@ export class ServerListener {
         : http2.createSecureServer({ ...options, ...secureServerOptions(credentials), allowHTTP1: false });
     server.on("stream", this.#onStream);
     server.on("session", (session) => this.#track(session));
+    server.on("connection", (socket: Socket) => this.#trackSocket(socket));
     // A TLS handshake that fails (rogue certificate, plaintext client) concerns that client only.
     server.on("tlsClientError", ignoreError);
     server.on("sessionError", ignoreError);
@@ -76,6 +79,15 @@ export class ServerListener {
         resolve((server.address() as AddressInfo).port);
       });
     });
+  }
+
+  #trackSocket(socket: Socket): void {
+    if (this.#closing !== undefined) {
+      socket.destroy();
+      return;
+    }
+    this.#sockets.add(socket);
+    socket.once("close", () => this.#sockets.delete(socket));
   }
 
   #track(session: http2.ServerHttp2Session): void {
@@ -115,6 +127,11 @@ export class ServerListener {
       onGraceEnd();
       for (const session of this.#sessions) session.destroy();
     }
+    // Http2Session.destroy leaves the socket open while the client has not sent its preface (an
+    // idle or half-open h2c connection), and a TLS connection still in its handshake has no
+    // session at all; net.Server.close waits for both until the client leaves. Destroying the
+    // sockets themselves bounds close() by graceMs, whatever the clients do.
+    for (const socket of this.#sockets) socket.destroy();
     await allGone;
     await Promise.all(serversClosed);
   }
