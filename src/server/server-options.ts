@@ -6,7 +6,7 @@ import type { ServiceImpl } from "./service-impl.js";
 
 /** Server keepalive and connection management, named after grpc-go's keepalive.ServerParameters and EnforcementPolicy. */
 export interface ServerKeepaliveOptions {
-  /** PING a connection after this long without activity; off when undefined. */
+  /** PING every connection this often (default 2 hours, as grpc-go; Infinity turns it off). */
   readonly timeMs?: number;
   /** Close the connection if a PING is not answered within this long (default 20 s). */
   readonly timeoutMs?: number;

@@ -11,7 +11,10 @@ import type { ServiceImpl } from "./service-impl.js";
 
 /** C-core's soft limit is 8 KiB and grpc-go's 16 MiB; 16 KiB fits real metadata and bounds memory. */
 const DEFAULT_MAX_HEADER_LIST_BYTES = 16 * 1024;
-// grpc-go keepalive defaults: 20 s PING timeout, client pings at most every 5 minutes.
+// grpc-go keepalive defaults: PING after 2 hours, 20 s PING timeout, client pings at most every 5 minutes.
+// The PING also closes connections Node leaves open after nghttp2 ended them with GOAWAY for a
+// protocol error (Node never destroys those; test/hardening/raw-connection.test.ts).
+const DEFAULT_KEEPALIVE_TIME_MS = 2 * 60 * 60_000;
 const DEFAULT_KEEPALIVE_TIMEOUT_MS = 20_000;
 const DEFAULT_MIN_PING_INTERVAL_MS = 5 * 60_000;
 
@@ -43,7 +46,7 @@ class GrpcServer implements Server {
       maxConcurrentStreams: options.maxConcurrentStreams,
       maxHeaderListBytes: options.maxHeaderListBytes ?? DEFAULT_MAX_HEADER_LIST_BYTES,
       keepalive: {
-        timeMs: keepalive.timeMs,
+        timeMs: keepalive.timeMs ?? DEFAULT_KEEPALIVE_TIME_MS,
         timeoutMs: keepalive.timeoutMs ?? DEFAULT_KEEPALIVE_TIMEOUT_MS,
         minPingIntervalMs: keepalive.minPingIntervalMs ?? DEFAULT_MIN_PING_INTERVAL_MS,
         permitWithoutCalls: keepalive.permitWithoutCalls ?? false,

@@ -2,7 +2,7 @@ import http2 from "node:http2";
 
 /** Connection management of one server connection, as grpc-go's keepalive.ServerParameters and EnforcementPolicy. */
 export interface KeepalivePolicy {
-  /** PING the client this often; off when undefined. */
+  /** PING the client this often; off when undefined or beyond the 2^31-1 ms a timer can wait (Infinity). */
   readonly timeMs?: number | undefined;
   /** Close the connection if a PING is not acknowledged within this long. */
   readonly timeoutMs: number;
@@ -28,6 +28,7 @@ const TOO_MANY_PINGS = Buffer.from("too_many_pings");
 // Node does not expose frame writes; socket bytes written between two pings beyond what a PING
 // ACK, a SETTINGS ACK and WINDOW_UPDATEs take (with TLS record overhead) stand in for them.
 const CONTROL_FRAME_ALLOWANCE_BYTES = 128;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Applies `policy` to `session` until it closes: keepalive PINGs, client ping enforcement, idle and age limits. */
 export function watchSession(session: http2.ServerHttp2Session, policy: KeepalivePolicy): void {
@@ -58,7 +59,8 @@ class SessionWatcher {
       const ageMs = policy.maxConnectionAgeMs * (0.9 + Math.random() * 0.2);
       this.#ageTimer = setTimeout(this.#onMaxAge, ageMs).unref();
     }
-    if (policy.timeMs !== undefined) this.#pingInterval = setInterval(this.#sendPing, policy.timeMs).unref();
+    // setInterval would treat Infinity (or anything over 2^31-1 ms) as 1 ms.
+    if (policy.timeMs !== undefined && policy.timeMs <= MAX_TIMER_MS) this.#pingInterval = setInterval(this.#sendPing, policy.timeMs).unref();
   }
 
   readonly onStream = (stream: http2.ServerHttp2Stream): void => {
