@@ -5,6 +5,7 @@ import type { MemoryRun } from "./memory-plan.js";
 import type { BenchOptions, Side } from "./options.js";
 import { LOAD_SCENARIOS } from "./scenarios.js";
 import { median, summarize, type Summary } from "./stats.js";
+import { checkTargets, formatTargets } from "./targets.js";
 
 /** One row of a throughput table: a pairing's runs summarized, with its ratios. */
 export interface LoadRow {
@@ -186,6 +187,7 @@ export function formatReport(report: BenchReport): string {
     }
     lines.push(...alignColumns(table));
   }
+  lines.push("", "targets (issue 7), h2grpc:", ...formatTargets(checkTargets(report)));
   return lines.join("\n");
 }
 
