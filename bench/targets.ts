@@ -69,7 +69,7 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
     { label: "server KiB", value: memory("idle-connections", "server")?.perItemKiB },
     { label: "client KiB", value: memory("idle-connections", "client")?.perItemKiB },
   ], true);
-  return checks;
+  return checks.filter((check) => check.measured !== "not measured");
 }
 
 function crossCheck(target: string, value: number | undefined): TargetCheck {
