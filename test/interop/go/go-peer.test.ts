@@ -42,7 +42,8 @@ describe("test/interop/go/build.sh", () => {
 describe.skipIf(isToolchainMissing)("grpc-go 1.33 peer", () => {
   let peer: GoPeer;
   beforeAll(async () => {
-    peer = await buildGoPeer(outDir);
+    // One compile job: a cold grpc-go build (~20 s) then leaves a core to the tests running beside it.
+    peer = await buildGoPeer({ outDir, buildJobs: 1 });
   }, BUILD_TIMEOUT_MS);
   afterAll(() => stopAll());
 

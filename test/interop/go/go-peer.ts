@@ -26,13 +26,20 @@ function reportingFailure(reason: string): Program {
   return { command: "/bin/sh", args: ["-c", 'echo "$0" >&2; exit 1', `grpc-go peer not built: ${reason}`] };
 }
 
+/** How to build: `buildJobs` limits the Go compiler's parallelism (GOMAXPROCS), for builds that share the machine with tests. */
+export interface BuildOptions {
+  readonly outDir?: string;
+  readonly buildJobs?: number;
+}
+
 /**
  * Builds the grpc-go server and client into `outDir` (default dist/interop-go); never rejects:
  * a failed build yields programs that fail with its reason.
  */
-export async function buildGoPeer(outDir: string = OUT_DIR): Promise<GoPeer> {
+export async function buildGoPeer({ outDir = OUT_DIR, buildJobs }: BuildOptions = {}): Promise<GoPeer> {
+  const env = buildJobs === undefined ? process.env : { ...process.env, GOMAXPROCS: String(buildJobs) };
   try {
-    await promisify(execFile)("bash", [BUILD_SCRIPT, outDir], { timeout: BUILD_TIMEOUT_MS });
+    await promisify(execFile)("bash", [BUILD_SCRIPT, outDir], { timeout: BUILD_TIMEOUT_MS, env });
     return {
       server: { command: path.join(outDir, "server"), args: [] },
       client: { command: path.join(outDir, "client"), args: [] },
