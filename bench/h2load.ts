@@ -51,6 +51,12 @@ export function parseH2loadOutput(output: string): LoadResult {
   const [failed, errored] = [Number(requests[4]), Number(requests[5])];
   if (failed > 0 || errored > 0) throw new Error(`h2load: ${failed} requests failed, ${errored} errored:\n${output}`);
   if (statuses === null || Number(statuses[1]) === 0) throw new Error(`h2load: no 2xx responses:\n${output}`);
+  // h2load counts any :status 200 as success, and a gRPC error is a 200 (Trailers-Only, no DATA):
+  // require at least one frame header of response data per completed request.
+  const dataBytes = /traffic: .*, [\d.]+\w*B \((\d+)\) data/.exec(output);
+  if (dataBytes === null || Number(dataBytes[1]) < Number(requests[2]) * 5) {
+    throw new Error(`h2load: responses carried no messages (gRPC errors?):\n${output}`);
+  }
   const elapsedMs = Number(finished[1]) * (finished[2] === "ms" ? 1 : 1000);
   return { operations: Number(requests[3]), elapsedMs, rate: Number(finished[3]) };
 }

@@ -94,10 +94,14 @@ async function measure(
   timing: RunTiming,
   clients: ReadonlyMap<ImplName, Worker<ClientCommand>>,
 ): Promise<LoadResult> {
-  // h2load counts only the measured window, so the server's CPU per operation is not comparable there.
-  if (driver === "h2load") return runH2load(server.port, scenario, timing);
-  const client = clients.get(driver) as Worker<ClientCommand>;
   const cpuStartUs = await serverCpuUs(server);
+  if (driver === "h2load") {
+    const result = await runH2load(server.port, scenario, timing);
+    // h2load counts only the measured window; assume the warm-up ran at the same rate.
+    const estimatedOperations = (result.rate * (timing.warmupMs + timing.durationMs)) / 1000;
+    return { ...result, serverCpuUs: ((await serverCpuUs(server)) - cpuStartUs) / estimatedOperations };
+  }
+  const client = clients.get(driver) as Worker<ClientCommand>;
   const reply = await client.request({ type: "run", scenario: scenario.name, port: server.port, timing });
   if (reply.type !== "result") throw new Error(`unexpected reply ${reply.type}`);
   const serverCpuPerOperationUs = ((await serverCpuUs(server)) - cpuStartUs) / (reply.result.totalOperations ?? Number.NaN);
