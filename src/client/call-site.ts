@@ -12,9 +12,16 @@ export interface CallSite {
  */
 export function captureCallSite(below: (...args: never[]) => unknown): CallSite {
   const site: CallSite = {};
+  // The caller's line and a few above it are what a reader needs; every extra frame (async
+  // frames included) costs time on every call, error or not (bench/README.md).
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = CALL_SITE_FRAMES;
   Error.captureStackTrace(site, below);
+  Error.stackTraceLimit = limit;
   return site;
 }
+
+const CALL_SITE_FRAMES = 6;
 
 /**
  * Makes an asynchronous call error's stack show where the user made the call (grpc-js appends

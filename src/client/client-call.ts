@@ -133,7 +133,9 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
     });
     let stream: ClientHttp2Stream;
     try {
-      stream = session.request(headers, { endStream: false });
+      // No options object: endStream already defaults to false for POST, and Node copies and
+      // validates every options object it is given (~13 µs a call, bench/README.md).
+      stream = session.request(headers);
     } catch (error) {
       // GOAWAY (or a dying session) raced this call: nothing was sent, so one retry on a new session is safe.
       this.#channel.discardSession(session);

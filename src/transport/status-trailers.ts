@@ -52,6 +52,8 @@ export function trailersOnlyResponse(error: GrpcError, trailers?: Metadata, head
  */
 export function statusFromTrailers(trailers: RawHeaders): GrpcError | undefined {
   const statusText = trailers["grpc-status"];
+  // The common case first: no metadata to build, no pattern to run.
+  if (statusText === "0") return undefined;
   const metadata = Metadata.fromHeaders(trailers);
   if (statusText === undefined) {
     return new GrpcError(Status.INTERNAL, "server closed the stream without sending grpc-status", metadata);
