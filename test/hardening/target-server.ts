@@ -34,7 +34,7 @@ export async function startTargetServer(options: ServerOptions = {}, isTls = fal
         return { message: request.message, payload: request.payload };
       },
       async *serverStream(request: EchoRequest) {
-        for (let index = 0; index < Math.min(request.count, 1_000_000); index++) yield { message: request.message, index, payload: request.payload };
+        for (let index = 0; index < Math.min(request.count, 10_000); index++) yield { message: request.message, index, payload: request.payload };
       },
       async clientStream(requests: AsyncIterable<EchoRequest>) {
         let count = 0;
