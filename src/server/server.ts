@@ -17,6 +17,8 @@ const DEFAULT_MAX_HEADER_LIST_BYTES = 16 * 1024;
 const DEFAULT_KEEPALIVE_TIME_MS = 2 * 60 * 60_000;
 const DEFAULT_KEEPALIVE_TIMEOUT_MS = 20_000;
 const DEFAULT_MIN_PING_INTERVAL_MS = 5 * 60_000;
+// grpc-go's ConnectionTimeout default: how long a new connection may take to send its HTTP/2 preface.
+const PREFACE_TIMEOUT_MS = 120_000;
 
 /** Creates a gRPC server; throws TypeError for an unsupported `compression` option. */
 export function createServer(options: ServerOptions = {}): Server {
@@ -45,6 +47,7 @@ class GrpcServer implements Server {
     this.#listener = new ServerListener(handleStream, {
       maxConcurrentStreams: options.maxConcurrentStreams,
       maxHeaderListBytes: options.maxHeaderListBytes ?? DEFAULT_MAX_HEADER_LIST_BYTES,
+      prefaceTimeoutMs: PREFACE_TIMEOUT_MS,
       keepalive: {
         timeMs: keepalive.timeMs ?? DEFAULT_KEEPALIVE_TIME_MS,
         timeoutMs: keepalive.timeoutMs ?? DEFAULT_KEEPALIVE_TIMEOUT_MS,

@@ -11,7 +11,14 @@ export interface ListenerSettings {
   /** SETTINGS_MAX_HEADER_LIST_SIZE, in bytes. */
   readonly maxHeaderListBytes: number;
   readonly keepalive: KeepalivePolicy;
+  /** Close a connection whose client has not sent its preface and SETTINGS this long after connecting (or after TLS). */
+  readonly prefaceTimeoutMs: number;
 }
+
+// The preface timer of a connection, kept on its socket: a session's `socket` is a proxy that
+// forwards property reads to the socket, so the session finds the timer of its own connection.
+const PREFACE_TIMER = Symbol("h2grpc.prefaceTimer");
+type TimedSocket = Socket & { [PREFACE_TIMER]?: NodeJS.Timeout };
 
 /** Receives every new HTTP/2 stream with its request headers (parsed, and raw as name/value pairs). */
 export type StreamListener = (
@@ -66,6 +73,8 @@ export class ServerListener {
     server.on("stream", this.#onStream);
     server.on("session", (session) => this.#track(session));
     server.on("connection", (socket: Socket) => this.#trackSocket(socket));
+    // The TLS handshake is bounded by tls.Server's handshakeTimeout (120 s); the preface after it, by this.
+    server.on(credentials.kind === "insecure" ? "connection" : "secureConnection", (socket: Socket) => this.#armPrefaceTimer(socket));
     // A TLS handshake that fails (rogue certificate, plaintext client) concerns that client only.
     server.on("tlsClientError", ignoreError);
     server.on("sessionError", ignoreError);
@@ -90,12 +99,22 @@ export class ServerListener {
     socket.once("close", () => this.#sockets.delete(socket));
   }
 
+  // grpc-go's ConnectionTimeout: a client that connects and never speaks HTTP/2 would otherwise
+  // hold its socket forever (Node destroys no session before the client preface arrives).
+  #armPrefaceTimer(socket: TimedSocket): void {
+    const timer = setTimeout(() => socket.destroy(), this.#settings.prefaceTimeoutMs).unref();
+    socket[PREFACE_TIMER] = timer;
+    socket.once("close", () => clearTimeout(timer));
+  }
+
   #track(session: http2.ServerHttp2Session): void {
     if (this.#closing !== undefined) {
       session.destroy();
       return;
     }
     this.#sessions.add(session);
+    // RFC 9113 §3.4: the client's preface ends with a SETTINGS frame; once it arrived, the client speaks HTTP/2.
+    session.once("remoteSettings", () => clearTimeout((session.socket as TimedSocket)[PREFACE_TIMER]));
     session.on("error", ignoreError);
     session.once("close", () => this.#sessions.delete(session));
     watchSession(session, this.#settings.keepalive);
