@@ -181,6 +181,44 @@ describe("floods are bounded", () => {
   });
 });
 
+describe("header abuse", () => {
+  it("answers a request with 1000 metadata pairs without calling a handler", async () => {
+    const { port } = await startTargetServer();
+    const connection = await openConnection(port);
+    const pairs: [string, string][] = Array.from({ length: 1_000 }, (_, i) => [`x-pair-${i}`, "v"]);
+    connection.send(headersFrame(1, headerBlock(grpcRequestHeaders(UNARY, pairs)), Flag.END_HEADERS));
+    connection.send(frame(FrameType.DATA, Flag.END_STREAM, 1, echoFrame("many pairs")));
+    // Node's maxHeaderListPairs (128) resets the stream with ENHANCE_YOUR_CALM (PROTOCOL-HTTP2 maps it
+    // to RESOURCE_EXHAUSTED) before our 16 KiB header-list check would answer 431.
+    await until(connection, () => connection.frames.some((f) => f.streamId === 1 && f.type === FrameType.RST_STREAM));
+    expect(streamResetCode(connection, 1)).toBe(ErrorCode.ENHANCE_YOUR_CALM);
+    expect(connection.frames.some((f) => f.streamId === 1 && f.type === FrameType.DATA)).toBe(false);
+    connection.destroy();
+    await expectServing(port);
+  });
+
+  it("bounds an HPACK bomb (one 4 KiB indexed header referenced 4000 times)", async () => {
+    const { port } = await startTargetServer();
+    const connection = await openConnection(port);
+    const value = Buffer.alloc(4_000, "a");
+    // Literal with incremental indexing, new name (RFC 7541 §6.2.1): enters the dynamic table at index 62.
+    // The value length 4000 as a 7-bit-prefix integer: 127, then 3873 = 33 + 30 * 128.
+    const literal = Buffer.concat([Buffer.from([0x40, 0x05]), Buffer.from("x-big"), Buffer.from([0x7f, 0xa1, 0x1e]), value]);
+    const references = Buffer.alloc(4_000, 0x80 | 62); // indexed header field 62, one byte each: 16 MB decoded
+    const block = Buffer.concat([headerBlock(grpcRequestHeaders(UNARY)), literal, references]);
+    for (let offset = 0, first = true; offset < block.length; offset += 16_000, first = false) {
+      const chunk = block.subarray(offset, offset + 16_000);
+      const isLast = offset + 16_000 >= block.length;
+      connection.send(frame(first ? FrameType.HEADERS : FrameType.CONTINUATION, isLast ? Flag.END_HEADERS : 0, 1, chunk));
+    }
+    await until(connection, () => connection.frames.some((f) => f.streamId === 1 && f.type === FrameType.RST_STREAM));
+    expect(streamResetCode(connection, 1)).toBe(ErrorCode.ENHANCE_YOUR_CALM);
+    expect(connection.frames.some((f) => f.streamId === 1 && f.type === FrameType.DATA)).toBe(false);
+    connection.destroy();
+    await expectServing(port);
+  });
+});
+
 describe("connections and streams that never finish are bounded", () => {
   it("ends a connection that opens more streams than maxConcurrentStreams allows", async () => {
     const { port } = await startTargetServer({ maxConcurrentStreams: 10 });
@@ -221,8 +259,8 @@ describe("connections and streams that never finish are bounded", () => {
   });
 });
 
-function hasEndedStream(connection: RawConnection, streamId: number): boolean {
-  return connection.frames.some((f) => f.streamId === streamId && f.type === FrameType.HEADERS && (f.flags & Flag.END_STREAM) !== 0);
+function streamResetCode(connection: RawConnection, streamId: number): number | undefined {
+  return connection.frames.find((f) => f.streamId === streamId && f.type === FrameType.RST_STREAM)?.payload.readUInt32BE(0);
 }
 
 /** Waits until `condition` holds on the received frames; fails after 5 s or when the connection closes, listing them. */
