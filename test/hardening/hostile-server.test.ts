@@ -4,6 +4,7 @@
 // GrpcError, and after closeClient no socket or timer is left behind.
 import http2 from "node:http2";
 import { afterEach, describe, expect, it } from "vitest";
+import { createChannel } from "../../src/client/channel.js";
 import { closeClient, createClient } from "../../src/client/client.js";
 import type { ServiceClient } from "../../src/client/service-client.js";
 import { GrpcError } from "../../src/grpc-error.js";
@@ -50,6 +51,18 @@ function activeResources(): Map<string, number> {
   const counts = new Map<string, number>();
   for (const name of process.getActiveResourcesInfo()) counts.set(name, (counts.get(name) ?? 0) + 1);
   return counts;
+}
+
+/**
+ * Sockets close asynchronously (their handles go in a later loop turn), so this samples until
+ * sockets and timers are back to `before`, for at most a second, then fails naming what is left.
+ */
+async function expectNoMoreResourcesThan(before: Map<string, number>): Promise<void> {
+  const kinds = ["TCPSocketWrap", "TCPServerWrap", "Timeout"];
+  const isBack = (): boolean => kinds.every((kind) => (activeResources().get(kind) ?? 0) <= (before.get(kind) ?? 0));
+  for (let i = 0; i < 100 && !isBack(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  const after = activeResources();
+  for (const kind of kinds) expect(after.get(kind) ?? 0, kind).toBeLessThanOrEqual(before.get(kind) ?? 0);
 }
 
 describe("responses no gRPC server should send", () => {
@@ -174,8 +187,49 @@ describe("an endless stream the caller stops reading", () => {
     expect(serverResetCode).toBe(http2.constants.NGHTTP2_CANCEL);
     closeClient(client);
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-    await new Promise((resolve) => setImmediate(resolve));
-    const after = activeResources();
-    for (const kind of ["TCPSocketWrap", "TCPServerWrap", "Timeout"]) expect(after.get(kind) ?? 0, kind).toBeLessThanOrEqual(before.get(kind) ?? 0);
+    await expectNoMoreResourcesThan(before);
   });
 });
+
+describe("channel.close after hostile calls", () => {
+  it("leaves no socket or timer behind after deadlines, resets, GOAWAYs and a server that never answers", async () => {
+    let streamNumber = 0;
+    let isHostile = true;
+    const raw = await startRawServer((stream) => {
+      stream.on("data", () => {});
+      if (!isHostile) {
+        stream.respond({ ":status": 200, "content-type": "application/grpc", "grpc-status": "14" }, { endStream: true });
+        return;
+      }
+      switch (streamNumber++ % 4) {
+        case 0:
+          return; // never answers: the call's deadline ends it
+        case 1:
+          stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+          return;
+        case 2:
+          stream.respond({ ":status": 200, "content-type": "application/grpc" });
+          stream.session?.goaway(http2.constants.NGHTTP2_PROTOCOL_ERROR, 0);
+          stream.session?.destroy();
+          return;
+        default:
+          stream.respond({ ":status": 503 }, { endStream: true });
+      }
+    });
+    cleanups.push(() => raw.close());
+    // Counted with the server listening: what the channel opens must be gone after channel.close().
+    const before = activeResources();
+    const channel = createChannel(raw.address, { keepaliveTimeMs: 60_000 });
+    const client = createClient(Echo, { channel });
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, () => client.unary({ message: "x" }, { timeoutMs: 300 }).then(() => "ok", (error: unknown) => (error as GrpcError).code)),
+    );
+    expect(outcomes).not.toContain("ok");
+    // One more call leaves a live, idle connection (and its keepalive timer) for close() to end.
+    isHostile = false;
+    await expect(client.unary({ message: "x" }, { timeoutMs: 1_000 })).rejects.toMatchObject({ code: Status.UNAVAILABLE });
+    channel.close();
+    await expectNoMoreResourcesThan(before);
+  });
+});
+
