@@ -12,7 +12,8 @@ export const DEFAULT_MAX_RECEIVE_MESSAGE_BYTES = 4 * 1024 * 1024;
  */
 export class FrameDecoder {
   readonly #maxMessageBytes: number;
-  readonly #header = new Uint8Array(FRAME_HEADER_BYTES);
+  // Allocated only when a header is split across chunks: most calls never need it.
+  #header: Uint8Array | undefined;
   #headerFilled = 0;
   #payload: Uint8Array | undefined;
   #payloadFilled = 0;
@@ -55,13 +56,14 @@ export class FrameDecoder {
         offset += FRAME_HEADER_BYTES;
       } else {
         const take = Math.min(FRAME_HEADER_BYTES - this.#headerFilled, end - offset);
-        this.#header.set(chunk.subarray(offset, offset + take), this.#headerFilled);
+        const header = (this.#header ??= new Uint8Array(FRAME_HEADER_BYTES));
+        header.set(chunk.subarray(offset, offset + take), this.#headerFilled);
         this.#headerFilled += take;
         offset += take;
         if (this.#headerFilled < FRAME_HEADER_BYTES) break;
         this.#headerFilled = 0;
-        this.#compressed = this.#checkFlag(this.#header[0] as number);
-        length = readLength(this.#header, 1);
+        this.#compressed = this.#checkFlag(header[0] as number);
+        length = readLength(header, 1);
       }
       if (length > this.#maxMessageBytes) {
         throw new GrpcError(
