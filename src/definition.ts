@@ -7,6 +7,11 @@ export type MethodKind = "unary" | "server_streaming" | "client_streaming" | "bi
 export interface Serializer<In, Out = In> {
   serialize(value: In): Uint8Array;
   deserialize(bytes: Uint8Array): Out;
+  /**
+   * Optional: serializes into a buffer whose first `reservedBytes` bytes are left for the caller
+   * (the 5-byte frame header), so framing a message costs no second buffer and copy.
+   */
+  serializeReserving?(value: In, reservedBytes: number): Uint8Array;
 }
 
 /**

@@ -1,6 +1,6 @@
 import http2, { type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders } from "node:http2";
 import { ACCEPT_ENCODING_HEADER } from "../codec/compression.js";
-import { frameMessage, serializeMessage } from "../codec/message-codec.js";
+import { encodeMessage } from "../codec/message-codec.js";
 import { deadlineExceeded } from "../deadline.js";
 import { GrpcError } from "../grpc-error.js";
 import { Metadata, type RawHeaders } from "../metadata.js";
@@ -65,9 +65,8 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
 
   /** Serializes and frames a request; throws INTERNAL (serializer) or RESOURCE_EXHAUSTED (maxSendMessageBytes). */
   encodeRequest(message: unknown, options?: WriteOptions): Uint8Array | Promise<Uint8Array> {
-    const payload = serializeMessage(this.#setup.method.requestSerializer, message);
     const compression = options?.compress === false ? undefined : this.#setup.compression;
-    return frameMessage(payload, compression, this.#channel.maxSendMessageBytes);
+    return encodeMessage(this.#setup.method.requestSerializer, message, compression, this.#channel.maxSendMessageBytes);
   }
 
   /**

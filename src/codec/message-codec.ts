@@ -1,5 +1,5 @@
 import type { Serializer } from "../definition.js";
-import { encodeFrame } from "../framing/frame.js";
+import { encodeFrame, FRAME_HEADER_BYTES, writeFrameHeader } from "../framing/frame.js";
 import type { Frame } from "../framing/frame.js";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
@@ -13,8 +13,39 @@ export function serializeMessage<In>(serializer: Serializer<In, unknown>, value:
   try {
     return serializer.serialize(value);
   } catch (error) {
-    throw new GrpcError(Status.INTERNAL, `could not serialize message: ${(error as Error).message}`, undefined, { cause: error });
+    throw serializeError(error);
   }
+}
+
+function serializeError(error: unknown): GrpcError {
+  return new GrpcError(Status.INTERNAL, `could not serialize message: ${(error as Error).message}`, undefined, { cause: error });
+}
+
+/**
+ * Serializes and frames one message: the bytes to write for it. Uncompressed messages are
+ * serialized straight after room for the frame header (one buffer, no copy) when the serializer
+ * can; throws INTERNAL if the value cannot be serialized and RESOURCE_EXHAUSTED, sending nothing,
+ * past `maxSendBytes`. Synchronous unless compressing.
+ */
+export function encodeMessage<In>(
+  serializer: Serializer<In, unknown>,
+  value: In,
+  compression: Compression | undefined,
+  maxSendBytes: number,
+): Uint8Array | Promise<Uint8Array> {
+  if (compression !== undefined || serializer.serializeReserving === undefined) {
+    return frameMessage(serializeMessage(serializer, value), compression, maxSendBytes);
+  }
+  let framed: Uint8Array;
+  try {
+    framed = serializer.serializeReserving(value, FRAME_HEADER_BYTES);
+  } catch (error) {
+    throw serializeError(error);
+  }
+  const payloadBytes = framed.length - FRAME_HEADER_BYTES;
+  checkSendSize(payloadBytes, maxSendBytes);
+  writeFrameHeader(framed, 0, payloadBytes, false);
+  return framed;
 }
 
 /**

@@ -26,6 +26,15 @@ export function createProtobufSerializer<In = unknown, Out = In>(type: Type): Se
       const message = value instanceof ctor ? value : type.fromObject(value as Record<string, unknown>);
       return type.encode(message).finish();
     },
+    serializeReserving(value: In, reservedBytes: number): Uint8Array {
+      const message = value instanceof ctor ? value : type.fromObject(value as Record<string, unknown>);
+      // Placeholder bytes written first; protobufjs then allocates and fills one buffer in finish().
+      const writer = protobuf.Writer.create();
+      let remaining = reservedBytes;
+      for (; remaining >= 4; remaining -= 4) writer.fixed32(0);
+      for (; remaining > 0; remaining--) writer.uint32(0);
+      return type.encode(message, writer).finish();
+    },
     deserialize(bytes: Uint8Array): Out {
       const reader = Buffer.isBuffer(bytes) ? new CheckedBufferReader(bytes) : bytes;
       return type.toObject(type.decode(reader), TO_OBJECT_OPTIONS) as Out;

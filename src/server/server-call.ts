@@ -6,7 +6,7 @@ import { Metadata, type OutgoingHeaderValues } from "../metadata.js";
 import { Status } from "../status.js";
 import { armDeadline, deadlineExceeded } from "../deadline.js";
 import { ACCEPT_ENCODING_HEADER, type Compression } from "../codec/compression.js";
-import { frameMessage, serializeMessage } from "../codec/message-codec.js";
+import { encodeMessage } from "../codec/message-codec.js";
 import { FrameDecoder } from "../framing/frame-decoder.js";
 import { GRPC_CONTENT_TYPE } from "../transport/grpc-headers.js";
 import { errorTrailers, okTrailers, trailersOnlyResponse } from "../transport/status-trailers.js";
@@ -154,8 +154,8 @@ export class ServerCall implements ServerCallContext {
 
   /** Serializes and frames a response; throws INTERNAL (serialize) or RESOURCE_EXHAUSTED (maxSendMessageBytes). */
   encode(message: unknown): Uint8Array | Promise<Uint8Array> {
-    const payload = serializeMessage(this.method.responseSerializer, message);
-    return frameMessage(payload, this.#isCompressing() ? this.#responseCompression().forMessage() : undefined, this.config.maxSendMessageBytes);
+    const compression = this.#isCompressing() ? this.#responseCompression().forMessage() : undefined;
+    return encodeMessage(this.method.responseSerializer, message, compression, this.config.maxSendMessageBytes);
   }
 
   /** Writes frame bytes (sending the headers first if needed); returns false when the caller should wait for 'drain'. */

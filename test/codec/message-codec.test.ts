@@ -5,6 +5,7 @@ import {
   decodeMessage,
   DEFAULT_MAX_SEND_MESSAGE_BYTES,
   deserializeMessage,
+  encodeMessage,
   frameMessage,
   serializeMessage,
 } from "../../src/codec/message-codec.js";
@@ -107,5 +108,24 @@ describe("message codec", () => {
     const error = catchGrpcError(() => serializeMessage(shapes, { center: 5 }));
     expect(error.code).toBe(Status.INTERNAL);
     expect(error.details).toMatch(/^could not serialize message: /);
+  });
+  it("encodes a message straight into its frame, byte for byte what serialize + frame gives", () => {
+    const value = { message: "hi", id: "42", payload: new Uint8Array(70_000).fill(7) };
+    const direct = encodeMessage(requests, value, undefined, DEFAULT_MAX_SEND_MESSAGE_BYTES);
+    const twoStep = frameMessage(serializeMessage(requests, value), undefined, DEFAULT_MAX_SEND_MESSAGE_BYTES);
+    expect(Buffer.from(direct as Uint8Array).equals(Buffer.from(twoStep as Uint8Array))).toBe(true);
+  });
+
+  it("applies the send limit and the INTERNAL serialize error on the direct path too", () => {
+    const tooLarge = catchGrpcError(() => encodeMessage(requests, { message: "x".repeat(100) }, undefined, 50));
+    expect(tooLarge.code).toBe(Status.RESOURCE_EXHAUSTED);
+    expect(tooLarge.details).toBe("sent message of 102 bytes, limit is 50");
+    const Shapes = loadService("test/codec/protos/shapes.proto", "h2grpc.fixture.Shapes", {
+      includeDirs: ["test/codec/protos/include"],
+    });
+    const shapes = Shapes.methods.sync?.requestSerializer as NonNullable<typeof Shapes.methods.sync>["requestSerializer"];
+    const invalid = catchGrpcError(() => encodeMessage(shapes, { center: 5 }, undefined, 1000));
+    expect(invalid.code).toBe(Status.INTERNAL);
+    expect(invalid.details).toMatch(/^could not serialize message: /);
   });
 });
