@@ -24,6 +24,20 @@ export function captureCallSite(below: (...args: never[]) => unknown): CallSite 
 // The caller's line and two above it: each frame costs about a microsecond per call (bench/README.md).
 const CALL_SITE_FRAMES = 3;
 
+/** A call site that was not captured: the error's stack is fixed up by withAwaitingCallerStack instead. */
+export const NO_CALL_SITE: CallSite = Object.freeze({});
+
+/**
+ * Gives a GrpcError the stack of the code awaiting `below`. Call it in the catch block of the async
+ * function `below`, after its await: V8's zero-cost async stack trace then lists the awaiting
+ * callers ("at async main (app.ts:12:3)"), so the call site costs nothing unless the call fails.
+ */
+export function withAwaitingCallerStack(error: unknown, below: (...args: never[]) => unknown): unknown {
+  if (!(error instanceof GrpcError)) return error;
+  attachCallSite(error, captureCallSite(below));
+  return error;
+}
+
 /**
  * Makes an asynchronous call error's stack show where the user made the call (grpc-js appends
  * "for call at"): the error is created in an event handler, whose own frames say nothing useful.
