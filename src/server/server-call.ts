@@ -17,6 +17,12 @@ import { resetAfterStatus } from "./reset-after-status.js";
 
 const { NGHTTP2_CANCEL, NGHTTP2_INTERNAL_ERROR, NGHTTP2_NO_ERROR } = http2.constants;
 const CALL = Symbol("h2grpc.serverCall");
+const PLAIN_RESPONSE_HEADERS: Readonly<OutgoingHeaderValues> = Object.freeze({
+  ":status": 200,
+  "content-type": GRPC_CONTENT_TYPE,
+  "grpc-accept-encoding": ACCEPT_ENCODING_HEADER,
+});
+const WAIT_FOR_TRAILERS = Object.freeze({ waitForTrailers: true });
 
 /** A server stream that carries its call, so stream events reach it without a closure per call. */
 export interface CallStream extends http2.ServerHttp2Stream {
@@ -278,6 +284,11 @@ export class ServerCall implements ServerCallContext {
 
   #respond(): void {
     this.#isHeaderSent = true;
+    if (!this.#isCompressing() && (this.#header === undefined || this.#header.size === 0)) {
+      // The common case needs no per-call object: node:http2 copies what it is given.
+      this.stream.respond(PLAIN_RESPONSE_HEADERS, WAIT_FOR_TRAILERS);
+      return;
+    }
     const headers: OutgoingHeaderValues = {
       ":status": 200,
       "content-type": GRPC_CONTENT_TYPE,
@@ -288,7 +299,7 @@ export class ServerCall implements ServerCallContext {
       if (compression !== undefined) headers["grpc-encoding"] = compression.name;
     }
     this.#header?.writeHeaders(headers);
-    this.stream.respond(headers, { waitForTrailers: true });
+    this.stream.respond(headers, WAIT_FOR_TRAILERS);
   }
 
   #respondFinal(headers: OutgoingHeaderValues): void {

@@ -7,9 +7,12 @@ import { GRPC_CONTENT_TYPE, isGrpcContentType } from "./grpc-headers.js";
 import { decodeGrpcMessage, encodeGrpcMessage } from "./percent-encoding.js";
 
 const STATUS_DETAILS_HEADER = "grpc-status-details-bin";
+const OK_TRAILERS: Readonly<OutgoingHeaderValues> = Object.freeze({ "grpc-status": "0" });
 
 /** The trailers that end a call with OK, plus user trailers. */
-export function okTrailers(trailers?: Metadata): OutgoingHeaderValues {
+export function okTrailers(trailers?: Metadata): Readonly<OutgoingHeaderValues> {
+  // Shared when there are no user trailers: node:http2 copies the object it is given.
+  if (trailers === undefined || trailers.size === 0) return OK_TRAILERS;
   const out: OutgoingHeaderValues = { "grpc-status": "0" };
   trailers?.writeHeaders(out);
   return out;
