@@ -48,8 +48,12 @@ export function buildRequestHeaders(fields: RequestHeaderFields): OutgoingHeader
   if (fields.timeoutMs !== undefined) headers["grpc-timeout"] = formatTimeoutHeader(fields.timeoutMs);
   if (fields.encoding !== undefined) headers["grpc-encoding"] = fields.encoding;
   headers["grpc-accept-encoding"] = fields.acceptEncoding;
-  fields.metadata?.writeHeaders(headers);
+  // User-Agent ends the Call-Definition, before Custom-Metadata. Metadata may overwrite the
+  // placeholder; reassigning a key keeps its place in the object, and so on the wire.
+  headers["user-agent"] = USER_AGENT;
+  if (fields.metadata === undefined) return headers;
+  fields.metadata.writeHeaders(headers);
   const custom = headers["user-agent"];
-  headers["user-agent"] = custom === undefined ? USER_AGENT : `${String(custom)} ${USER_AGENT}`;
+  if (custom !== USER_AGENT) headers["user-agent"] = `${String(custom)} ${USER_AGENT}`;
   return headers;
 }

@@ -38,9 +38,9 @@ describe("gRPC request headers", () => {
       "grpc-timeout",
       "grpc-encoding",
       "grpc-accept-encoding",
+      "user-agent",
       "x-user",
       "x-trace-bin",
-      "user-agent",
     ]);
     expect(headers).toMatchObject({
       ":method": "POST",
