@@ -1,5 +1,6 @@
 // Runs interop cases one after another, prints one line per case (formatOutcome) and sets the
 // exit code: shared by the TypeScript interop clients (h2grpc's and the grpc-js peer's).
+import { orExitOnUsageError, parseFlags } from "./flags.js";
 import { formatOutcome, isTestCase, NotExpressible, TEST_CASES, type CaseOutcome, type TestCase } from "./interop-spec.js";
 
 /** A case gives up after this long: a hang is reported as a failure, never waited out. */
@@ -14,6 +15,33 @@ export function selectCases(testCase: string): TestCase[] {
   return testCase.split(",").map((name) => {
     if (!isTestCase(name)) throw new TypeError(`unknown --test_case "${name}"; known: all, ${TEST_CASES.join(", ")}`);
     return name;
+  });
+}
+
+/** The standard flags of an interop client program. */
+export interface InteropClientFlags {
+  readonly host: string;
+  readonly port: number;
+  readonly cases: TestCase[];
+  readonly useTls: boolean;
+  readonly useTestCa: boolean;
+  readonly caFile: string | undefined;
+  readonly serverHostOverride: string | undefined;
+}
+
+/** Parses an interop client's command line (grpc-go's names and defaults); prints usage and exits 2 when it is wrong. */
+export function parseInteropClientFlags(argv: readonly string[]): InteropClientFlags {
+  return orExitOnUsageError(() => {
+    const parsed = parseFlags(argv);
+    return {
+      host: parsed.string("server_host", "localhost"),
+      port: parsed.int("server_port", 8080),
+      cases: selectCases(parsed.string("test_case", "all")),
+      useTls: parsed.bool("use_tls", false),
+      useTestCa: parsed.bool("use_test_ca", false),
+      caFile: parsed.optional("ca_file"),
+      serverHostOverride: parsed.optional("server_host_override"),
+    };
   });
 }
 

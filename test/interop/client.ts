@@ -5,9 +5,8 @@
 // Prints one line per case (PASS / FAIL / N/A) and exits 1 if any case failed.
 import { readFileSync } from "node:fs";
 import { channelTls, createChannel, insecure, type ChannelCredentials } from "../../src/index.js";
-import { runCases, selectCases } from "./case-runner.js";
+import { parseInteropClientFlags, runCases } from "./case-runner.js";
 import { interopCases } from "./client-cases.js";
-import { orExitOnUsageError, parseFlags } from "./flags.js";
 import { ensureInteropCerts } from "./interop-certs.js";
 import { installWireTap } from "./wire-tap.js";
 
@@ -15,18 +14,7 @@ import { installWireTap } from "./wire-tap.js";
 // does not tell applications whether a response arrived compressed (see wire-tap.ts).
 installWireTap();
 
-const flags = orExitOnUsageError(() => {
-  const parsed = parseFlags(process.argv.slice(2));
-  return {
-    host: parsed.string("server_host", "localhost"),
-    port: parsed.int("server_port", 8080),
-    cases: selectCases(parsed.string("test_case", "all")),
-    useTls: parsed.bool("use_tls", false),
-    useTestCa: parsed.bool("use_test_ca", false),
-    caFile: parsed.optional("ca_file"),
-    serverHostOverride: parsed.optional("server_host_override"),
-  };
-});
+const flags = parseInteropClientFlags(process.argv.slice(2));
 let credentials: ChannelCredentials = insecure();
 if (flags.useTls) {
   const ca = flags.useTestCa ? readFileSync(flags.caFile ?? ensureInteropCerts().caFile) : undefined;

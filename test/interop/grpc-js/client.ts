@@ -3,26 +3,14 @@
 // --test_case=NAME|a,b|all [--use_tls=true --use_test_ca=true --ca_file=F --server_host_override=NAME]
 import { readFileSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
-import { runCases, selectCases } from "../case-runner.js";
-import { orExitOnUsageError, parseFlags } from "../flags.js";
+import { parseInteropClientFlags, runCases } from "../case-runner.js";
 import { ensureInteropCerts } from "../interop-certs.js";
 import { installWireTap } from "../wire-tap.js";
 import { grpcJsInteropCases } from "./client-cases.js";
 
 installWireTap();
 
-const flags = orExitOnUsageError(() => {
-  const parsed = parseFlags(process.argv.slice(2));
-  return {
-    host: parsed.string("server_host", "localhost"),
-    port: parsed.int("server_port", 8080),
-    cases: selectCases(parsed.string("test_case", "all")),
-    useTls: parsed.bool("use_tls", false),
-    useTestCa: parsed.bool("use_test_ca", false),
-    caFile: parsed.optional("ca_file"),
-    serverHostOverride: parsed.optional("server_host_override"),
-  };
-});
+const flags = parseInteropClientFlags(process.argv.slice(2));
 const host = flags.host;
 const address = `${host.includes(":") ? `[${host}]` : host}:${flags.port}`;
 const channelOptions: grpc.ChannelOptions = {};
