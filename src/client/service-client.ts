@@ -2,7 +2,7 @@ import type { MethodDefinition, ServiceDefinition } from "../definition.js";
 import type { CallOptions } from "./call-options.js";
 import type { BidiStreamingCall, ClientStreamingCall, ServerStreamingCall } from "./calls.js";
 
-/** Requests given up front: any iterable, pulled as the stream drains. */
+/** Requests given up front: an Iterable or AsyncIterable, pulled as the stream drains. */
 export type RequestSource<Req> = Iterable<Req> | AsyncIterable<Req>;
 
 /** A unary method on a client. */
