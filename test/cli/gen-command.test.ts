@@ -38,6 +38,7 @@ describe("h2grpc-gen", () => {
       JSON.stringify({ targets: [{ protos: ["test/codec/protos/*.proto"], includeDirs: ["test/codec/protos/include"], outDir: out }] }),
     );
     expect(run("--config", config).stdout.split("\n").filter(Boolean)).toEqual([
+      `wrote ${path.join(out, "defaults.ts")}`,
       `wrote ${path.join(out, "legacy.ts")}`,
       `wrote ${path.join(out, "shapes.ts")}`,
     ]);
