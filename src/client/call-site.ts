@@ -24,9 +24,6 @@ export function captureCallSite(below: (...args: never[]) => unknown): CallSite 
 // The caller's line and two above it: each frame costs about a microsecond per call (bench/README.md).
 const CALL_SITE_FRAMES = 3;
 
-/** A call site that was not captured: the error's stack is fixed up by withAwaitingCallerStack instead. */
-export const NO_CALL_SITE: CallSite = Object.freeze({});
-
 /**
  * Gives a GrpcError the stack of the code awaiting `below`. Call it in the catch block of the async
  * function `below`, after its await: V8's zero-cost async stack trace then lists the awaiting

@@ -8,7 +8,7 @@ import { createBaseInvoke } from "./invoke.js";
 import type { RequestSource, ServiceClient } from "./service-client.js";
 import { readSingleResponse, StreamingCall } from "./streaming-call.js";
 import { callUnary } from "./unary-call.js";
-import { captureCallSite, NO_CALL_SITE, withAwaitingCallerStack } from "./call-site.js";
+import { captureCallSite, withAwaitingCallerStack } from "./call-site.js";
 
 // Channels a client made itself from `address`, which closeClient closes.
 const ownedChannels = new WeakMap<object, ChannelImpl>();
@@ -55,7 +55,7 @@ function clientMethod(context: ClientContext, method: AnyMethodDefinition): unkn
         // async function instead, where V8's async stack trace still names the caller's line.
         const unary = async (request: unknown, options?: CallOptions): Promise<unknown> => {
           try {
-            return await callUnary(context, method, request, options, NO_CALL_SITE);
+            return await callUnary(context, method, request, options);
           } catch (error) {
             throw withAwaitingCallerStack(error, unary);
           }

@@ -7,20 +7,18 @@ import type { CallOptions } from "./call-options.js";
 import type { CallListener } from "./call-setup.js";
 import { ClientCall } from "./client-call.js";
 import { deadlineOf, withDefaults, type ClientContext } from "./client-context.js";
-import { attachCallSite, type CallSite } from "./call-site.js";
 import { addCredentialMetadata, credentialsOf } from "./request-metadata.js";
 
 /**
  * A unary call without interceptors: one stream, one write with END_STREAM, callbacks straight
  * from the stream's events to the promise (no async iterators, no per-call generator).
- * Rejects with GrpcError; its stack shows the caller.
+ * Rejects with GrpcError; the client method gives it the awaiting caller's stack (call-site.ts).
  */
 export function callUnary(
   context: ClientContext,
   method: AnyMethodDefinition,
   request: unknown,
   callOptions: CallOptions | undefined,
-  callSite: CallSite,
 ): Promise<unknown> {
   const options = withDefaults(context.defaultCallOptions, callOptions);
   return new Promise((resolve, reject) => {
@@ -30,7 +28,7 @@ export function callUnary(
       deadline = deadlineOf(options);
       compression = options.compression === undefined ? undefined : compressionFor(options.compression);
     } catch (error) {
-      return new UnaryListener(resolve, reject, undefined).fail(error, callSite);
+      return new UnaryListener(resolve, reject, undefined).fail(error);
     }
     const callSignal = deadline !== undefined || options.signal !== undefined ? new CallSignal({ signal: options.signal, deadline }) : undefined;
     const listener = new UnaryListener(resolve, reject, callSignal);
@@ -45,7 +43,7 @@ export function callUnary(
         waitForReady: options.waitForReady === true,
         onHeader: options.onHeader,
         onTrailer: options.onTrailer,
-        callSite,
+        callSite: undefined,
       },
       listener,
     );
@@ -53,7 +51,7 @@ export function callUnary(
     try {
       frame = call.encodeRequest(request);
     } catch (error) {
-      return listener.fail(error, callSite); // nothing was sent: a bad request never opens a stream
+      return listener.fail(error); // nothing was sent: a bad request never opens a stream
     }
     const metadata =
       context.callCredentials === undefined && options.credentials === undefined
@@ -98,11 +96,9 @@ class UnaryListener implements CallListener {
     else this.#reject(error);
   }
 
-  /** Fails before the call started: the error still points at the caller. */
-  fail(reason: unknown, callSite: CallSite): void {
+  /** Fails before the call started (bad options, a request that cannot be encoded). */
+  fail(reason: unknown): void {
     this.#callSignal?.dispose();
-    const error = GrpcError.from(reason);
-    attachCallSite(error, callSite);
-    this.#reject(error);
+    this.#reject(GrpcError.from(reason));
   }
 }
