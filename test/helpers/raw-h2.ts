@@ -24,6 +24,22 @@ export function rawFrame(payload: Uint8Array, flag = 0): Buffer {
   return frame;
 }
 
+/**
+ * Sends a PING after each DATA chunk `stream` receives, one in flight at a time, as grpc-go's
+ * BDP estimator does; the returned counter holds the response bytes received so far.
+ */
+export function pingOnEveryData(session: http2.ClientHttp2Session, stream: http2.ClientHttp2Stream): { readonly receivedBytes: number } {
+  const counter = { receivedBytes: 0 };
+  let pingInFlight = false;
+  stream.on("data", (chunk: Buffer) => {
+    counter.receivedBytes += chunk.length;
+    if (pingInFlight || session.destroyed) return;
+    pingInFlight = true;
+    session.ping(() => (pingInFlight = false));
+  });
+  return counter;
+}
+
 /** Opens a connection to 127.0.0.1:port; close() it when done. */
 export function connectRaw(port: number, options: http2.SecureClientSessionOptions = {}, authority = `http://127.0.0.1:${port}`): http2.ClientHttp2Session {
   const session = http2.connect(authority, options);

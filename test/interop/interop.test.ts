@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installWireTap } from "./wire-tap.js";
 import { channelTls, createChannel, createServer, insecure, serverTls, type Channel, type Server } from "../../src/index.js";
 import { testCerts } from "../helpers/certs.js";
+import { grpcHeaders, pingOnEveryData, rawFrame } from "../helpers/raw-h2.js";
 import { interopCases } from "./client-cases.js";
 import { grpcJsInteropCases } from "./grpc-js/client-cases.js";
 import { createGrpcJsTestServer } from "./grpc-js/test-service.js";
@@ -130,32 +131,17 @@ describe("h2grpc interop server against a grpc-go-style client", () => {
     try {
       const goaway = new Promise<number>((resolve) => session.once("goaway", (code: number) => resolve(code)));
       const request = TestService.methods.unaryCall.requestSerializer.serialize({ responseSize: 314_159 } satisfies Partial<SimpleRequest>);
-      const frame = Buffer.alloc(5 + request.length);
-      frame.writeUInt32BE(request.length, 1);
-      frame.set(request, 5);
-      const stream = session.request({
-        ":method": "POST",
-        ":path": TestService.methods.unaryCall.path,
-        "content-type": "application/grpc",
-        te: "trailers",
-      });
+      const stream = session.request(grpcHeaders(TestService.methods.unaryCall.path));
       stream.on("error", () => {});
-      let pingInFlight = false;
-      let receivedBytes = 0;
-      stream.on("data", (chunk: Buffer) => {
-        receivedBytes += chunk.length;
-        if (pingInFlight || session.destroyed) return;
-        pingInFlight = true;
-        session.ping(() => (pingInFlight = false));
-      });
+      const received = pingOnEveryData(session, stream);
       const trailers = new Promise<http2.IncomingHttpHeaders>((resolve, reject) => {
         stream.once("trailers", resolve);
         stream.once("close", () => reject(new Error(`stream closed without trailers (rst code ${stream.rstCode})`)));
       });
-      stream.end(frame);
+      stream.end(rawFrame(request));
       const outcome = await Promise.race([trailers, goaway.then((code) => Promise.reject(new Error(`GOAWAY ${code}`)))]);
       expect(outcome["grpc-status"]).toBe("0");
-      expect(receivedBytes).toBeGreaterThan(314_159);
+      expect(received.receivedBytes).toBeGreaterThan(314_159);
     } finally {
       session.destroy();
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import http2 from "node:http2";
 import net from "node:net";
 import { Echo } from "../helpers/grpc-js-echo.js";
-import { connectRaw } from "../helpers/raw-h2.js";
+import { connectRaw, pingOnEveryData } from "../helpers/raw-h2.js";
 import { startServer } from "../helpers/start-server.js";
 
 function goawayOf(session: http2.ClientHttp2Session): Promise<{ code: number; debug: string }> {
@@ -94,18 +94,11 @@ describe("ping strikes and sent data", () => {
     session.on("goaway", (code) => (goawayCode = code));
     const stream = session.request({ ":method": "POST", ":path": "/h2grpc.test.Echo/ServerStream", "content-type": "application/grpc", te: "trailers" });
     stream.on("error", () => {});
-    let pingInFlight = false;
-    let receivedBytes = 0;
-    stream.on("data", (chunk: Buffer) => {
-      receivedBytes += chunk.length;
-      if (pingInFlight || session.destroyed) return;
-      pingInFlight = true;
-      session.ping(() => (pingInFlight = false));
-    });
+    const received = pingOnEveryData(session, stream);
     const trailers = new Promise<http2.IncomingHttpHeaders>((resolve) => stream.once("trailers", resolve));
     stream.end(Buffer.from([0, 0, 0, 0, 0]));
     expect((await trailers)["grpc-status"]).toBe("0");
-    expect(receivedBytes).toBeGreaterThan(4 * 1024 * 1024);
+    expect(received.receivedBytes).toBeGreaterThan(4 * 1024 * 1024);
     expect(goawayCode).toBeUndefined();
     session.close();
   });
