@@ -27,26 +27,27 @@ const DECODE_OPTIONS = { ...TO_OBJECT_OPTIONS, defaults: false } as const;
 /** Builds the serializer of a protobufjs message type; `deserialize` throws for invalid bytes. */
 export function createProtobufSerializer<In = unknown, Out = In>(type: Type): Serializer<In, Out> {
   const ctor = type.ctor;
+  // An instance of the generated class is already in wire form; plain objects go through
+  // fromObject, which accepts every input form listed above and rejects wrong types.
+  const toMessage = (value: In): protobuf.Message =>
+    value instanceof ctor ? (value as unknown as protobuf.Message) : type.fromObject(value as Record<string, unknown>);
+  let plan: DefaultsPlan | undefined; // made on first use: the types it refers to may still be resolving
   return {
     serialize(value: In): Uint8Array {
-      // An instance of the generated class is already in wire form; plain objects go through
-      // fromObject, which accepts every input form listed above and rejects wrong types.
-      const message = value instanceof ctor ? value : type.fromObject(value as Record<string, unknown>);
-      return type.encode(message).finish();
+      return type.encode(toMessage(value)).finish();
     },
     serializeReserving(value: In, reservedBytes: number): Uint8Array {
-      const message = value instanceof ctor ? value : type.fromObject(value as Record<string, unknown>);
       // Placeholder bytes written first; protobufjs then allocates and fills one buffer in finish().
       const writer = protobuf.Writer.create();
       let remaining = reservedBytes;
       for (; remaining >= 4; remaining -= 4) writer.fixed32(0);
       for (; remaining > 0; remaining--) writer.uint32(0);
-      return type.encode(message, writer).finish();
+      return type.encode(toMessage(value), writer).finish();
     },
     deserialize(bytes: Uint8Array): Out {
       const reader = Buffer.isBuffer(bytes) ? new CheckedBufferReader(bytes) : bytes;
       const object = type.toObject(type.decode(reader), DECODE_OPTIONS);
-      fillDefaults(object, defaultsPlan(type));
+      fillDefaults(object, (plan ??= defaultsPlan(type)));
       return object as Out;
     },
   };
