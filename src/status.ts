@@ -7,7 +7,7 @@ export enum Status {
   OK = 0,
   /** Raised when the caller's AbortSignal aborts, or the peer resets the stream with CANCEL. */
   CANCELLED = 1,
-  /** Raised for a handler that throws something other than a GrpcError. */
+  /** Raised for a handler that throws something other than a GrpcError, and for trailers without grpc-status. */
   UNKNOWN = 2,
   /** Application use only. */
   INVALID_ARGUMENT = 3,
@@ -29,7 +29,7 @@ export enum Status {
   OUT_OF_RANGE = 11,
   /** Raised for an unknown method or service, and an unsupported grpc-encoding. */
   UNIMPLEMENTED = 12,
-  /** Raised for protocol violations: bad frames, undecodable messages, missing grpc-status. */
+  /** Raised for protocol violations: bad frames, undecodable messages, a malformed grpc-status. */
   INTERNAL = 13,
   /** Raised when a connection cannot be made or is lost, and on server shutdown. */
   UNAVAILABLE = 14,

@@ -1,9 +1,8 @@
-import http2, { type ClientHttp2Session } from "node:http2";
 import { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from "../framing/frame-decoder.js";
 import { DEFAULT_MAX_SEND_MESSAGE_BYTES } from "../codec/message-codec.js";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
-import { connectSession, startKeepalive } from "../transport/client-session.js";
+import { ClientConnection, type ConnectionEvents } from "../transport/client-connection.js";
 import { insecure, type ChannelCredentials } from "../transport/tls.js";
 import { ConnectionBackoff, backoffSettings } from "./backoff.js";
 import type { Channel, ChannelOptions, ConnectivityState } from "./client-options.js";
@@ -14,21 +13,25 @@ export interface ChannelCall {
   abortFromChannel(error: GrpcError): void;
 }
 
-interface SessionWaiter {
+interface ConnectionWaiter {
   readonly waitForReady: boolean;
-  resolve(session: ClientHttp2Session): void;
+  resolve(connection: ClientConnection): void;
   reject(error: GrpcError): void;
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60 * 1000;
 const DEFAULT_KEEPALIVE_TIMEOUT_MS = 20_000;
+// doc/keepalive.md: a server that finds our PINGs too frequent says so with GOAWAY ENHANCE_YOUR_CALM "too_many_pings".
+const ENHANCE_YOUR_CALM = 0xb;
+// setInterval's longest delay: the call-ref timer exists to be referenced, never to fire.
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * One HTTP/2 connection to a target, opened lazily and shared by every call (doc/connectivity-semantics-and-api.md):
  * IDLE → CONNECTING → READY; a failed attempt goes to TRANSIENT_FAILURE for a backoff delay
  * (doc/connection-backoff.md), a lost or GOAWAY'd connection back to IDLE, so the next call reconnects.
  */
-export class ChannelImpl implements Channel {
+export class ChannelImpl implements Channel, ConnectionEvents {
   readonly target: string;
   /** The :authority of every call: the server-name override under TLS, else the target's host:port. */
   readonly authority: string;
@@ -41,13 +44,17 @@ export class ChannelImpl implements Channel {
   readonly #options: ChannelOptions;
   readonly #backoff: ConnectionBackoff;
   #state: ConnectivityState = "IDLE";
-  #session: ClientHttp2Session | undefined;
-  #waiters: SessionWaiter[] = [];
+  #connection: ClientConnection | undefined;
+  #waiters: ConnectionWaiter[] = [];
   #lastError: GrpcError | undefined;
   #backoffTimer: NodeJS.Timeout | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
   readonly #calls = new Set<ChannelCall>();
   #keepaliveTimeMs: number | undefined;
+  #connectTimer: NodeJS.Timeout | undefined;
+  // Referenced while calls are in flight, so a pending call keeps the process alive (as an
+  // outstanding node:http request does) while connections and every other timer stay unref()ed.
+  #callRef: NodeJS.Timeout | undefined;
 
   /** Throws TypeError for a malformed target, RangeError for a non-positive time or size option. */
   constructor(target: string, options: ChannelOptions = {}) {
@@ -73,47 +80,59 @@ export class ChannelImpl implements Channel {
     return this.#state;
   }
 
-  /** The connected session, or undefined (starting a connection when idle): the synchronous fast path. */
-  readySession(): ClientHttp2Session | undefined {
-    const session = this.#session;
-    if (this.#state === "READY" && session !== undefined && !session.closed && !session.destroyed) return session;
+  /** The connected connection, or undefined: the synchronous fast path. */
+  readyConnection(): ClientConnection | undefined {
+    const connection = this.#connection;
+    if (this.#state === "READY" && connection !== undefined && connection.isReady) return connection;
     return undefined;
   }
 
   /**
-   * Resolves with a connected session. Rejects with UNAVAILABLE when connecting fails (or while in
-   * TRANSIENT_FAILURE) unless `waitForReady`, with CANCELLED once the channel is closed.
+   * Resolves with a connected connection, connecting when idle. Rejects with UNAVAILABLE when
+   * connecting fails (or while in TRANSIENT_FAILURE) unless `waitForReady`, with CANCELLED once the
+   * channel is closed.
    */
-  waitForSession(waitForReady: boolean, signal?: AbortSignal): Promise<ClientHttp2Session> {
+  waitForConnection(waitForReady: boolean, signal?: AbortSignal): Promise<ClientConnection> {
     if (this.#state === "SHUTDOWN") return Promise.reject(channelClosed());
-    const ready = this.readySession();
+    const ready = this.readyConnection();
     if (ready !== undefined) return Promise.resolve(ready);
-    if (this.#state === "READY") this.#dropSession();
+    if (this.#state === "READY") this.#dropConnection();
     if (this.#state === "TRANSIENT_FAILURE" && !waitForReady) {
       return Promise.reject(this.#lastError ?? new GrpcError(Status.UNAVAILABLE, `cannot connect to ${this.target}`));
     }
     return new Promise((resolve, reject) => {
-      const waiter: SessionWaiter = { waitForReady, resolve, reject };
+      const onAbort = (): void => {
+        this.#waiters = this.#waiters.filter((w) => w !== waiter);
+        reject(GrpcError.from(signal?.reason, Status.CANCELLED));
+      };
+      const waiter: ConnectionWaiter = {
+        waitForReady,
+        resolve: (connection) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(connection);
+        },
+        reject: (error) => {
+          signal?.removeEventListener("abort", onAbort);
+          reject(error);
+        },
+      };
       this.#waiters.push(waiter);
       // A call that gives up (deadline, cancel) stops waiting, so a dead target is not redialled for it.
-      signal?.addEventListener("abort", () => {
-        this.#waiters = this.#waiters.filter((w) => w !== waiter);
-        reject(GrpcError.from(signal.reason, Status.CANCELLED));
-      }, { once: true });
+      signal?.addEventListener("abort", onAbort, { once: true });
       if (this.#state === "IDLE") this.#connect();
     });
   }
 
-  /** Stops handing out `session` (request() refused it: GOAWAY raced the call). */
-  discardSession(session: ClientHttp2Session): void {
-    if (this.#session === session) this.#dropSession();
+  /** Stops handing out `connection` (request() refused it: GOAWAY raced the call). */
+  discardConnection(connection: ClientConnection): void {
+    if (this.#connection === connection) this.#dropConnection();
   }
 
-  /** Counts a call in flight: it keeps the connection referenced and out of idle. */
+  /** Counts a call in flight: it keeps the process alive and the connection out of idle. */
   callStarted(call: ChannelCall): void {
     if (this.#calls.size === 0) {
       this.#clearIdleTimer();
-      this.#session?.ref();
+      if (this.#state !== "SHUTDOWN") (this.#callRef ??= setInterval(noop, MAX_TIMER_MS)).ref();
     }
     this.#calls.add(call);
   }
@@ -121,7 +140,7 @@ export class ChannelImpl implements Channel {
   /** Counts a call as finished; the last one lets the process exit and arms the idle timer. */
   callEnded(call: ChannelCall): void {
     if (!this.#calls.delete(call) || this.#calls.size > 0) return;
-    this.#session?.unref();
+    this.#callRef?.unref();
     this.#armIdleTimer();
   }
 
@@ -130,66 +149,67 @@ export class ChannelImpl implements Channel {
     if (this.#state === "SHUTDOWN") return;
     this.#state = "SHUTDOWN";
     this.#clearIdleTimer();
-    if (this.#backoffTimer !== undefined) clearTimeout(this.#backoffTimer);
+    clearTimeout(this.#backoffTimer);
     this.#backoffTimer = undefined;
+    clearTimeout(this.#connectTimer);
+    clearInterval(this.#callRef);
+    this.#callRef = undefined;
     for (const waiter of this.#takeWaiters()) waiter.reject(channelClosed());
     for (const call of [...this.#calls]) call.abortFromChannel(channelClosed());
     this.#calls.clear();
-    const session = this.#session;
-    this.#session = undefined;
+    const connection = this.#connection;
+    this.#connection = undefined;
+    if (connection === undefined) return;
     // Let the RST_STREAMs just queued go out before the socket closes.
-    session?.close();
-    if (session !== undefined) setImmediate(() => session.destroy()).unref();
+    connection.close();
+    setImmediate(() => connection.destroy()).unref();
   }
 
   #connect(): void {
     this.#state = "CONNECTING";
-    const session = connectSession(this.#address, this.#credentials);
-    this.#session = session;
-    let lastError: unknown;
-    const connectTimer = setTimeout(() => {
-      session.destroy(Object.assign(new Error(`connect timed out after ${this.#backoff.connectTimeoutMs} ms`), { code: "ETIMEDOUT" }));
+    const connection = new ClientConnection(this.#address, this.#credentials, this);
+    this.#connection = connection;
+    connection.unref();
+    this.#connectTimer = setTimeout(() => {
+      connection.destroy(Object.assign(new Error(`connect timed out after ${this.#backoff.connectTimeoutMs} ms`), { code: "ETIMEDOUT" }));
     }, this.#backoff.connectTimeoutMs);
-    connectTimer.unref();
-    // A session 'error' must never escape as an uncaught exception; calls see it through their streams.
-    session.on("error", (error) => {
-      lastError = error;
-    });
-    session.once("connect", () => {
-      clearTimeout(connectTimer);
-      if (this.#session !== session) return;
-      this.#state = "READY";
-      this.#backoff.reset();
-      this.#startKeepalive(session);
-      if (this.#calls.size === 0 && this.#waiters.length === 0) {
-        session.unref();
-        this.#armIdleTimer();
-      }
-      for (const waiter of this.#takeWaiters()) waiter.resolve(session);
-    });
-    // PROTOCOL-HTTP2 GOAWAY: streams already started finish on this session; new calls get a new one.
-    session.once("goaway", (errorCode: number, _lastStreamId: number, opaqueData?: Buffer) => {
-      // doc/keepalive.md: a server that finds our PINGs too frequent says so with ENHANCE_YOUR_CALM
-      // "too_many_pings"; like grpc-go, double the keepalive time for the next connection.
-      if (errorCode === http2.constants.NGHTTP2_ENHANCE_YOUR_CALM && opaqueData?.toString() === "too_many_pings") {
-        this.#keepaliveTimeMs = this.#keepaliveTimeMs === undefined ? undefined : this.#keepaliveTimeMs * 2;
-      }
-      this.discardSession(session);
-    });
-    session.once("close", () => {
-      clearTimeout(connectTimer);
-      if (this.#session !== session) return;
-      if (this.#state === "CONNECTING") this.#connectFailed(lastError);
-      else this.#dropSession();
-    });
+    this.#connectTimer.unref();
+  }
+
+  /** ConnectionEvents: the connection is up; hand it to every waiting call. */
+  onReady(connection: ClientConnection): void {
+    if (this.#connection !== connection) return;
+    clearTimeout(this.#connectTimer);
+    this.#state = "READY";
+    this.#backoff.reset();
+    this.#startKeepalive(connection);
+    if (this.#calls.size === 0 && this.#waiters.length === 0) this.#armIdleTimer();
+    for (const waiter of this.#takeWaiters()) waiter.resolve(connection);
+  }
+
+  /** ConnectionEvents: PROTOCOL-HTTP2 GOAWAY: streams already started finish on it; new calls get a new connection. */
+  onGoaway(connection: ClientConnection, errorCode: number, opaqueData: Buffer | undefined): void {
+    // doc/keepalive.md: like grpc-go, double the keepalive time for the next connection.
+    if (errorCode === ENHANCE_YOUR_CALM && opaqueData?.toString() === "too_many_pings" && this.#keepaliveTimeMs !== undefined) {
+      this.#keepaliveTimeMs *= 2;
+    }
+    this.discardConnection(connection);
+  }
+
+  /** ConnectionEvents: the connection is gone: a failed attempt backs off, a lost one goes IDLE. */
+  onClose(connection: ClientConnection, error: unknown): void {
+    if (this.#connection !== connection) return;
+    clearTimeout(this.#connectTimer);
+    if (this.#state === "CONNECTING") this.#connectFailed(error);
+    else this.#dropConnection();
   }
 
   #connectFailed(cause: unknown): void {
-    this.#session = undefined;
+    this.#connection = undefined;
     this.#state = "TRANSIENT_FAILURE";
     const reason = cause instanceof Error ? cause.message : "connection closed before it was established";
     this.#lastError = new GrpcError(Status.UNAVAILABLE, `failed to connect to ${this.target}: ${reason}`, undefined, { cause });
-    const waiting: SessionWaiter[] = [];
+    const waiting: ConnectionWaiter[] = [];
     for (const waiter of this.#takeWaiters()) {
       if (waiter.waitForReady) waiting.push(waiter);
       else waiter.reject(this.#lastError);
@@ -204,19 +224,24 @@ export class ChannelImpl implements Channel {
     this.#backoffTimer.unref();
   }
 
-  #dropSession(): void {
-    const session = this.#session;
-    this.#session = undefined;
+  #dropConnection(): void {
+    const connection = this.#connection;
+    this.#connection = undefined;
     this.#clearIdleTimer();
     if (this.#state !== "SHUTDOWN") this.#state = "IDLE";
+    if (this.#calls.size === 0) {
+      // An idle channel holds no timer at all, even one that is unref()ed.
+      clearInterval(this.#callRef);
+      this.#callRef = undefined;
+    }
     // Node closes a GOAWAY'd session once its streams finish; close() does the same for one we give up on.
-    if (session !== undefined && !session.closed) session.close();
+    connection?.close();
   }
 
-  #startKeepalive(session: ClientHttp2Session): void {
+  #startKeepalive(connection: ClientConnection): void {
     const timeMs = this.#keepaliveTimeMs;
     if (timeMs === undefined) return;
-    startKeepalive(session, {
+    connection.startKeepalive({
       timeMs,
       timeoutMs: this.#options.keepaliveTimeoutMs ?? DEFAULT_KEEPALIVE_TIMEOUT_MS,
       shouldPing: () => this.#calls.size > 0 || this.#options.keepalivePermitWithoutCalls === true,
@@ -228,7 +253,7 @@ export class ChannelImpl implements Channel {
     if (this.#state !== "READY") return;
     this.#idleTimer = setTimeout(() => {
       this.#idleTimer = undefined;
-      if (this.#calls.size === 0 && this.#state === "READY") this.#dropSession();
+      if (this.#calls.size === 0 && this.#state === "READY") this.#dropConnection();
     }, this.#options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
     this.#idleTimer.unref();
   }
@@ -238,12 +263,14 @@ export class ChannelImpl implements Channel {
     this.#idleTimer = undefined;
   }
 
-  #takeWaiters(): SessionWaiter[] {
+  #takeWaiters(): ConnectionWaiter[] {
     const waiters = this.#waiters;
     this.#waiters = [];
     return waiters;
   }
 }
+
+function noop(): void {}
 
 function channelClosed(): GrpcError {
   // grpc-go: calls on a closing ClientConn fail with Canceled ("the client connection is closing").

@@ -1,4 +1,4 @@
-import http2, { type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders } from "node:http2";
+import http2, { type ClientHttp2Stream, type IncomingHttpHeaders } from "node:http2";
 import { ACCEPT_ENCODING_HEADER } from "../codec/compression.js";
 import { encodeMessage } from "../codec/message-codec.js";
 import { deadlineExceeded } from "../deadline.js";
@@ -6,7 +6,8 @@ import { GrpcError } from "../grpc-error.js";
 import { Metadata, type RawHeaders } from "../metadata.js";
 import { Status } from "../status.js";
 import { statusFromNodeError } from "../transport/error-mapping.js";
-import { errorForStreamClosedWithoutTrailers } from "../transport/stream-close-status.js";
+import type { ClientConnection } from "../transport/client-connection.js";
+import { errorForLostResponse, errorForStreamClosedWithoutTrailers } from "../transport/stream-close-status.js";
 import { buildRequestHeaders } from "../transport/grpc-headers.js";
 import { errorFromResponseHeaders, statusFromTrailers } from "../transport/status-trailers.js";
 import type { WriteOptions } from "./call-options.js";
@@ -30,13 +31,15 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
   readonly #setup: CallSetup;
   readonly #listener: CallListener;
   readonly #decoder: ResponseDecoder;
-  #session: ClientHttp2Session | undefined;
+  #connection: ClientConnection | undefined;
   #stream: ClientHttp2Stream | undefined;
   #trailers: RawHeaders | undefined;
   #streamError: unknown;
   #isEnded = false;
   #drainWaiter: (() => void) | undefined;
   #isPaused = false;
+  /** The server sent its status: whatever it sent before is read out at once (see #onTrailers). */
+  #hasTrailers = false;
   #metadata: Metadata | undefined;
   #endError: GrpcError | undefined;
   #hasResponseHeaders = false;
@@ -98,14 +101,14 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
   }
 
   #acquireSession(): boolean | Promise<boolean> {
-    const session = this.#channel.readySession();
-    if (session !== undefined) return this.#open(session, false);
+    const connection = this.#channel.readyConnection();
+    if (connection !== undefined) return this.#open(connection, false);
     return this.#openWhenReady(false);
   }
 
   #openWhenReady(isRetry: boolean): Promise<boolean> {
-    return this.#channel.waitForSession(this.#setup.waitForReady, this.#setup.signal).then(
-      (session) => this.#open(session, isRetry),
+    return this.#channel.waitForConnection(this.#setup.waitForReady, this.#setup.signal).then(
+      (connection) => this.#open(connection, isRetry),
       (error: unknown) => {
         this.#finish(copyError(GrpcError.from(error, Status.UNAVAILABLE)), undefined);
         return false;
@@ -113,7 +116,7 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
     );
   }
 
-  #open(session: ClientHttp2Session, isRetry: boolean): boolean | Promise<boolean> {
+  #open(connection: ClientConnection, isRetry: boolean): boolean | Promise<boolean> {
     if (this.#isEnded) return false;
     const { deadline, method } = this.#setup;
     let timeoutMs: number | undefined;
@@ -132,17 +135,15 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
     });
     let stream: ClientHttp2Stream;
     try {
-      // No options object: endStream already defaults to false for POST, and Node copies and
-      // validates every options object it is given (~13 µs a call, bench/README.md).
-      stream = session.request(headers);
+      stream = connection.request(headers);
     } catch (error) {
       // GOAWAY (or a dying session) raced this call: nothing was sent, so one retry on a new session is safe.
-      this.#channel.discardSession(session);
+      this.#channel.discardConnection(connection);
       if (!isRetry) return this.#openWhenReady(true);
       this.#finish(new GrpcError(statusFromNodeError(error), `could not start the call: ${(error as Error).message}`), undefined);
       return false;
     }
-    this.#session = session;
+    this.#connection = connection;
     this.#stream = stream;
     (stream as CallStream)[CALL] = this;
     stream.on("response", ClientCall.#onResponse);
@@ -186,8 +187,12 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
     });
   }
 
-  /** Stops reading the stream (its flow-control window closes) until resumeReading(). */
+  /**
+   * Stops reading the stream (its flow-control window closes) until resumeReading(); ignored once
+   * the status has arrived, when what is left to read is bounded by the window already.
+   */
   pauseReading(): void {
+    if (this.#hasTrailers) return;
     this.#isPaused = true;
     this.#stream?.pause();
   }
@@ -241,7 +246,16 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
   }
 
   static #onTrailers(this: CallStream, trailers: IncomingHttpHeaders): void {
-    this[CALL].#trailers = trailers;
+    const call = this[CALL];
+    call.#trailers = trailers;
+    // Node may hand the trailers over before DATA it still buffers for a paused stream, and drops
+    // that DATA if the stream is destroyed (a reset, or the connection going away) before it is
+    // read. The status means the server sent everything, within our window: read it out now.
+    call.#hasTrailers = true;
+    if (call.#isPaused) {
+      call.#isPaused = false;
+      this.resume();
+    }
   }
 
   static #onError(this: CallStream, error: unknown): void {
@@ -268,14 +282,21 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
     if (this.#isEnded) return;
     const trailers = this.#trailers;
     if (trailers === undefined && this.#isUnprocessed()) return this.#replay();
-    const error =
-      trailers !== undefined
-        ? this.#decoder.errorAtEnd(statusFromTrailers(trailers))
-        : errorForStreamClosedWithoutTrailers({
-            streamError: this.#streamError,
-            isSessionDestroyed: this.#session?.destroyed === true,
-            rstCode: this.#stream?.rstCode ?? NGHTTP2_NO_ERROR,
-          });
+    const facts = {
+      streamError: this.#streamError,
+      isConnectionLost: this.#connection?.isDestroyed === true,
+      hasReceivedGoaway: this.#connection?.hasReceivedGoaway === true,
+      rstCode: this.#stream?.rstCode ?? NGHTTP2_NO_ERROR,
+    };
+    let error: GrpcError | undefined;
+    if (trailers === undefined) error = errorForStreamClosedWithoutTrailers(facts);
+    else {
+      const status = statusFromTrailers(trailers);
+      // OK means every message reached the caller: a stream destroyed before its DATA was read
+      // (Node drops it) fails even though the server said OK; a non-OK status is reported as sent.
+      if (this.#stream?.readableEnded === false) error = status ?? errorForLostResponse(facts);
+      else error = this.#decoder.errorAtEnd(status);
+    }
     this.#finish(error, trailers);
   }
 

@@ -1,4 +1,7 @@
+import type http2 from "node:http2";
 import type { ServiceDefinition } from "../definition.js";
+import { GrpcError } from "../grpc-error.js";
+import { Status } from "../status.js";
 import { COMPRESSIONS, IDENTITY } from "../codec/compression.js";
 import { DEFAULT_MAX_SEND_MESSAGE_BYTES } from "../codec/message-codec.js";
 import { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from "../framing/frame-decoder.js";
@@ -6,6 +9,7 @@ import { ServerListener } from "../transport/server-listener.js";
 import { insecure } from "../transport/tls.js";
 import { createStreamHandler } from "./handle-call.js";
 import { Router } from "./router.js";
+import { callOf } from "./server-call.js";
 import type { CloseOptions, ListenOptions, Server, ServerOptions } from "./server-options.js";
 import type { ServiceImpl } from "./service-impl.js";
 
@@ -74,8 +78,12 @@ class GrpcServer implements Server {
   }
 
   close(options: CloseOptions = {}): Promise<void> {
-    // Streams still open at the end of the grace period are destroyed with their session; their
-    // calls see the stream close while the listener is closing and abort with UNAVAILABLE.
-    return this.#listener.close(options.graceMs ?? 0, () => {});
+    return this.#listener.close(options.graceMs ?? 0, endCallAtShutdown);
   }
+}
+
+// Calls still running when the grace period ends: the handler's signal aborts and the client is
+// told UNAVAILABLE (retryable), as C-core's cancel-all-calls at shutdown does.
+function endCallAtShutdown(stream: http2.ServerHttp2Stream): void {
+  callOf(stream)?.fail(new GrpcError(Status.UNAVAILABLE, "server is shutting down"), false);
 }

@@ -39,6 +39,8 @@ export class ServerListener {
   readonly #sessions = new Set<http2.ServerHttp2Session>();
   // Every TCP connection, with or without a session: see #shutDown.
   readonly #sockets = new Set<Socket>();
+  // Streams still open, so that close() can end their calls at the end of the grace period.
+  readonly #streams = new Set<http2.ServerHttp2Stream>();
   #closing: Promise<void> | undefined;
 
   constructor(onStream: StreamListener, settings: ListenerSettings) {
@@ -70,7 +72,7 @@ export class ServerListener {
       credentials.kind === "insecure"
         ? http2.createServer(options)
         : http2.createSecureServer({ ...options, ...secureServerOptions(credentials), allowHTTP1: false });
-    server.on("stream", this.#onStream);
+    server.on("stream", this.#trackStream);
     server.on("session", (session) => this.#track(session));
     server.on("connection", (socket: Socket) => this.#trackSocket(socket));
     // The TLS handshake is bounded by tls.Server's handshakeTimeout (120 s); the preface after it, by this.
@@ -89,6 +91,12 @@ export class ServerListener {
       });
     });
   }
+
+  readonly #trackStream: StreamListener = (stream, headers, flags, rawHeaders) => {
+    this.#streams.add(stream);
+    stream.once("close", () => this.#streams.delete(stream));
+    this.#onStream(stream, headers, flags, rawHeaders);
+  };
 
   #trackSocket(socket: Socket): void {
     if (this.#closing !== undefined) {
@@ -122,15 +130,16 @@ export class ServerListener {
 
   /**
    * Stops accepting connections, sends GOAWAY (NO_ERROR) on every session, lets open streams run
-   * for `graceMs`, then calls `onGraceEnd` and destroys what is left; resolves when every session
-   * is gone. A second call returns the first call's promise.
+   * for `graceMs`, then hands each stream still open to `onGraceEnd` (which ends its call with a
+   * status) and closes every connection; resolves when every session is gone. A second call
+   * returns the first call's promise.
    */
-  close(graceMs: number, onGraceEnd: () => void): Promise<void> {
+  close(graceMs: number, onGraceEnd: (stream: http2.ServerHttp2Stream) => void): Promise<void> {
     this.#closing ??= this.#shutDown(graceMs, onGraceEnd);
     return this.#closing;
   }
 
-  async #shutDown(graceMs: number, onGraceEnd: () => void): Promise<void> {
+  async #shutDown(graceMs: number, onGraceEnd: (stream: http2.ServerHttp2Stream) => void): Promise<void> {
     const serversClosed = this.#servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
     const sessionsGone = [...this.#sessions].map(
       (session) => new Promise<void>((resolve) => (session.destroyed ? resolve() : session.once("close", () => resolve()))),
@@ -142,15 +151,19 @@ export class ServerListener {
     const allGone = Promise.all(sessionsGone);
     await Promise.race([allGone, new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, Math.max(0, graceMs))))]);
     clearTimeout(graceTimer);
-    if (this.#sessions.size > 0) {
-      onGraceEnd();
-      for (const session of this.#sessions) session.destroy();
+    if (this.#streams.size > 0) {
+      // Calls still running end with a status of their own (UNAVAILABLE), written now; Node's
+      // native write of this tick runs before JS immediates, so one immediate lets it go out.
+      for (const stream of [...this.#streams]) onGraceEnd(stream);
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    // Http2Session.destroy leaves the socket open while the client has not sent its preface (an
-    // idle or half-open h2c connection), and a TLS connection still in its handshake has no
-    // session at all; net.Server.close waits for both until the client leaves. Destroying the
-    // sockets themselves bounds close() by graceMs, whatever the clients do.
+    // The sockets are closed, not the sessions: Http2Session.destroy would first reset every open
+    // stream with RST_STREAM(NO_ERROR), which clients read as INTERNAL, where a server going away
+    // is UNAVAILABLE (as grpc-go's Server.Stop, which closes its connections). Destroying the
+    // sockets also ends connections that never sent a preface or finished a TLS handshake, which
+    // have no session, so close() is bounded by graceMs whatever the clients do.
     for (const socket of this.#sockets) socket.destroy();
+    for (const session of this.#sessions) session.destroy();
     await allGone;
     await Promise.all(serversClosed);
   }

@@ -50,8 +50,8 @@ export function trailersOnlyResponse(error: GrpcError, trailers?: Metadata, head
 
 /**
  * Reads the status of a finished call from its trailers (or Trailers-Only headers). Returns
- * undefined for OK, or the GrpcError the call ended with: INTERNAL for a missing or malformed
- * grpc-status (PROTOCOL-HTTP2), UNKNOWN for a number outside 0-16.
+ * undefined for OK, or the GrpcError the call ended with: UNKNOWN for a missing grpc-status (as
+ * grpc-go, grpc-java and grpc-js report it) or a number outside 0-16, INTERNAL for a malformed one.
  */
 export function statusFromTrailers(trailers: RawHeaders): GrpcError | undefined {
   const statusText = trailers["grpc-status"];
@@ -59,7 +59,7 @@ export function statusFromTrailers(trailers: RawHeaders): GrpcError | undefined 
   if (statusText === "0") return undefined;
   const metadata = Metadata.fromHeaders(trailers);
   if (statusText === undefined) {
-    return new GrpcError(Status.INTERNAL, "server closed the stream without sending grpc-status", metadata);
+    return new GrpcError(Status.UNKNOWN, "server closed the stream without sending grpc-status", metadata);
   }
   const code = Number(statusText);
   if (!/^\d+$/.test(String(statusText))) {

@@ -3,35 +3,63 @@ import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
 import { describeRstCode, statusFromNodeError, statusFromRstCode } from "./error-mapping.js";
 
-/** What is known about a client stream that closed before any trailers arrived. */
+/** What is known about a client stream when it closed. */
 export interface StreamCloseFacts {
   /** The stream's 'error', if it had one. */
   readonly streamError: unknown;
   /** True when the whole connection went away (socket closed, keepalive failure, destroy). */
-  readonly isSessionDestroyed: boolean;
+  readonly isConnectionLost: boolean;
+  /** True when the server had sent GOAWAY on the stream's connection. */
+  readonly hasReceivedGoaway: boolean;
   /** The stream's RST_STREAM code (NO_ERROR when it ended without one). */
   readonly rstCode: number;
 }
 
 /**
- * The error of a call whose stream closed without trailers (PROTOCOL-HTTP2): a failed connection is
- * UNAVAILABLE, an RST_STREAM code maps through the spec's table, and a stream that simply ended
- * is INTERNAL ("server closed the stream without sending trailers", as grpc-go says).
+ * The error of a call whose stream closed without trailers (PROTOCOL-HTTP2): a failed connection,
+ * or a server going away (GOAWAY, then its streams reset with NO_ERROR or cut), is UNAVAILABLE,
+ * which retry policies treat as retryable; an RST_STREAM code maps through the spec's table; and a
+ * stream that simply ended is INTERNAL ("server closed the stream without sending trailers", as
+ * grpc-go says).
  */
 export function errorForStreamClosedWithoutTrailers(facts: StreamCloseFacts): GrpcError {
-  const streamError = facts.streamError as { code?: unknown; message?: string } | undefined;
-  // ERR_HTTP2_STREAM_ERROR only restates the RST_STREAM code, which is mapped below.
-  if (streamError !== undefined && streamError !== null && streamError.code !== "ERR_HTTP2_STREAM_ERROR") {
-    return new GrpcError(statusFromNodeError(streamError), `connection failed: ${streamError.message ?? String(streamError)}`, undefined, {
-      cause: streamError,
-    });
-  }
-  if (facts.isSessionDestroyed) {
+  const connectionError = errorOfConnection(facts);
+  if (connectionError !== undefined) return connectionError;
+  if (facts.isConnectionLost) {
     // Whatever code Node closed the streams with, the cause is the connection.
     return new GrpcError(Status.UNAVAILABLE, "the connection closed before the call ended");
+  }
+  if (facts.hasReceivedGoaway && facts.rstCode === http2.constants.NGHTTP2_NO_ERROR) {
+    return new GrpcError(Status.UNAVAILABLE, "the server went away (GOAWAY) before the call ended");
   }
   if (facts.rstCode !== http2.constants.NGHTTP2_NO_ERROR) {
     return new GrpcError(statusFromRstCode(facts.rstCode), `stream reset by the server with ${describeRstCode(facts.rstCode)}`);
   }
   return new GrpcError(Status.INTERNAL, "server closed the stream without sending trailers");
+}
+
+/**
+ * The error of a call whose server sent OK but whose stream closed before every message it sent
+ * was read (Node discards what a destroyed stream still buffered): the connection's failure, or
+ * the reset's mapped code. Never OK: OK means every message reached the caller.
+ */
+export function errorForLostResponse(facts: StreamCloseFacts): GrpcError {
+  const connectionError = errorOfConnection(facts);
+  if (connectionError !== undefined) return connectionError;
+  if (facts.isConnectionLost || facts.rstCode === http2.constants.NGHTTP2_NO_ERROR) {
+    return new GrpcError(Status.UNAVAILABLE, "the connection closed before every response message was read");
+  }
+  return new GrpcError(
+    statusFromRstCode(facts.rstCode),
+    `stream reset by the server with ${describeRstCode(facts.rstCode)} before every response message was read`,
+  );
+}
+
+function errorOfConnection(facts: StreamCloseFacts): GrpcError | undefined {
+  const streamError = facts.streamError as { code?: unknown; message?: string } | undefined;
+  // ERR_HTTP2_STREAM_ERROR only restates the RST_STREAM code, which the callers map.
+  if (streamError === undefined || streamError === null || streamError.code === "ERR_HTTP2_STREAM_ERROR") return undefined;
+  return new GrpcError(statusFromNodeError(streamError), `connection failed: ${streamError.message ?? String(streamError)}`, undefined, {
+    cause: streamError,
+  });
 }

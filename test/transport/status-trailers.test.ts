@@ -80,9 +80,9 @@ describe("status trailers", () => {
     expect(statusFromTrailers({ "grpc-status": "0", "grpc-message": "ignored" })).toBeUndefined();
   });
 
-  it("reads a missing grpc-status as INTERNAL, keeping the trailers as metadata", () => {
+  it("#10 reads a missing grpc-status as UNKNOWN (as grpc-go, grpc-java and grpc-js do), keeping the trailers as metadata", () => {
     const got = statusFromTrailers({ "x-k": "v" });
-    expect(got?.code).toBe(Status.INTERNAL);
+    expect(got?.code).toBe(Status.UNKNOWN);
     expect(got?.details).toBe("server closed the stream without sending grpc-status");
     expect(got?.metadata.get("x-k")).toBe("v");
   });
