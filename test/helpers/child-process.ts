@@ -1,5 +1,6 @@
-// Runs test programs in child processes (for SIGSTOP, process exit and memory measurements) against
-// h2grpc compiled from src/ into a private directory, so no other test's build of dist/ interferes.
+// Runs test programs in child processes (for SIGSTOP, SIGKILL, process exit and memory
+// measurements) against h2grpc compiled from src/ into a private directory, so no other test's
+// build of dist/ interferes; TypeScript programs (the interop client) are compiled there too.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, rmSync } from "node:fs";
@@ -16,24 +17,49 @@ const OUT_DIR = path.join(ROOT, "node_modules", ".cache", `h2grpc-client-tests-$
 export const LIBRARY_ENTRY = path.join(OUT_DIR, "index.js");
 
 let built: Promise<void> | undefined;
+const builtPrograms = new Map<string, Promise<string>>();
+
+async function compile(entry: string, outDir: string, rootDir: string): Promise<void> {
+  const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  const args = [tsc, entry, "--outDir", outDir, "--rootDir", rootDir, "--module", "NodeNext",
+    "--moduleResolution", "NodeNext", "--target", "ES2022", "--skipLibCheck", "--types", "node", "--ignoreConfig"];
+  // Type errors are the typecheck's business; tsc still emits.
+  await promisify(execFile)(process.execPath, args, { cwd: ROOT }).catch(() => {});
+}
 
 /** Compiles src/ once per test process; throws if the entry point was not produced. */
 export function buildLibrary(): Promise<void> {
   built ??= (async () => {
-    const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
-    const args = [tsc, path.join(ROOT, "src", "index.ts"), "--outDir", OUT_DIR, "--rootDir", path.join(ROOT, "src"), "--module", "NodeNext",
-      "--moduleResolution", "NodeNext", "--target", "ES2022", "--skipLibCheck", "--types", "node", "--ignoreConfig"];
-    // Type errors are the typecheck's business; tsc still emits.
-    await promisify(execFile)(process.execPath, args, { cwd: ROOT }).catch(() => {});
+    await compile(path.join(ROOT, "src", "index.ts"), OUT_DIR, path.join(ROOT, "src"));
     if (!existsSync(LIBRARY_ENTRY)) throw new Error(`building the library for child processes produced no ${LIBRARY_ENTRY}`);
   })();
   return built;
+}
+
+/**
+ * Compiles a TypeScript program of the repository (e.g. "test/interop/client.ts") with what it
+ * imports, once per test process; resolves with the path of its JavaScript entry point.
+ */
+export function buildProgram(entry: string): Promise<string> {
+  let program = builtPrograms.get(entry);
+  if (program === undefined) {
+    program = (async () => {
+      const outDir = path.join(OUT_DIR, "programs");
+      await compile(path.join(ROOT, entry), outDir, ROOT);
+      const output = path.join(outDir, entry.replace(/\.ts$/, ".js"));
+      if (!existsSync(output)) throw new Error(`building ${entry} for a child process produced no ${output}`);
+      return output;
+    })();
+    builtPrograms.set(entry, program);
+  }
+  return program;
 }
 
 /** Deletes the compiled library; call once the children are done (vitest may not let 'exit' handlers run). */
 export function removeLibrary(): void {
   rmSync(OUT_DIR, { recursive: true, force: true });
   built = undefined;
+  builtPrograms.clear();
 }
 
 /** A running child program and the lines it printed. */
@@ -44,11 +70,18 @@ export interface Child {
   /** Resolves with the exit code, or kills the child and rejects after `timeoutMs`. */
   exit(timeoutMs: number): Promise<number | null>;
   stderr(): string;
+  /** Every stdout line printed so far. */
+  lines(): readonly string[];
 }
 
-/** Starts `test/client/children/<name>` with node, the library path as its first argument. */
-export function startChild(name: string, args: readonly string[] = []): Child {
-  const child = spawn(process.execPath, [path.join(ROOT, "test", "client", "children", name), LIBRARY_ENTRY, ...args], {
+/** Starts the program `script` (a path from the repository root) with node, the library path as its first argument. */
+export function startChild(script: string, args: readonly string[] = []): Child {
+  return startProgram(process.execPath, [path.join(ROOT, script), LIBRARY_ENTRY, ...args]);
+}
+
+/** Starts `command` with `args` in the repository root, collecting its output. */
+export function startProgram(command: string, args: readonly string[]): Child {
+  const child = spawn(command, args, {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -66,6 +99,7 @@ export function startChild(name: string, args: readonly string[] = []): Child {
   return {
     process: child,
     stderr: () => stderr,
+    lines: () => lines,
     waitForLine(pattern, timeoutMs = 20_000) {
       return new Promise((resolve, reject) => {
         const seen = lines.map((line) => pattern.exec(line)).find((match) => match !== null);

@@ -27,6 +27,8 @@ export interface InteropClientFlags {
   readonly useTestCa: boolean;
   readonly caFile: string | undefined;
   readonly serverHostOverride: string | undefined;
+  /** h2grpc's own flag: run each case this many times (default 1). */
+  readonly repeat: number;
 }
 
 /** Parses an interop client's command line (grpc-go's names and defaults); prints usage and exits 2 when it is wrong. */
@@ -41,6 +43,7 @@ export function parseInteropClientFlags(argv: readonly string[]): InteropClientF
       useTestCa: parsed.bool("use_test_ca", false),
       caFile: parsed.optional("ca_file"),
       serverHostOverride: parsed.optional("server_host_override"),
+      repeat: parsed.int("repeat", 1),
     };
   });
 }

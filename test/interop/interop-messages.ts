@@ -21,10 +21,11 @@ export type StreamingInputCallResponse = testing.StreamingInputCallResponse__Out
 export type StreamingOutputCallRequest = testing.StreamingOutputCallRequest__Output;
 export type StreamingOutputCallResponse = testing.StreamingOutputCallResponse__Output;
 
-// Works from test/interop (vitest) and from dist/test/interop (the built programs).
+// Works from test/interop (vitest), dist/test/interop (the built programs) and the private builds
+// of test/helpers/child-process.ts (node_modules/.cache/<dir>/programs/test/interop).
 function findProtosDir(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let depth = 0; depth < 6; depth++) {
+  for (let depth = 0; depth < 8; depth++) {
     if (existsSync(path.join(dir, "protos", "grpc", "testing", "test.proto"))) return path.join(dir, "protos");
     dir = path.dirname(dir);
   }
