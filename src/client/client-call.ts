@@ -300,13 +300,16 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
     this.#finish(error, trailers);
   }
 
-  // PROTOCOL-HTTP2: REFUSED_STREAM means the server did no work, so the call may be retried
-  // transparently (grpc-go does, once); only a unary request written whole can be replayed.
+  // The server did no work on this stream, so the call may be retried transparently (gRFC A6;
+  // grpc-go does, once): it refused the stream (REFUSED_STREAM), or said in GOAWAY that it never
+  // saw streams above its last stream id (RFC 9113 §6.8). Only a unary request written whole can
+  // be replayed.
   #isUnprocessed(): boolean {
+    if (this.#replayFrame === undefined || this.#hasReplayed || this.#hasResponseHeaders) return false;
+    const streamId = this.#stream?.id;
+    const lastStreamId = this.#connection?.goawayLastStreamId;
+    if (streamId !== undefined && lastStreamId !== undefined && streamId > lastStreamId) return true;
     return (
-      this.#replayFrame !== undefined &&
-      !this.#hasReplayed &&
-      !this.#hasResponseHeaders &&
       (this.#streamError === undefined || (this.#streamError as { code?: unknown }).code === "ERR_HTTP2_STREAM_ERROR") &&
       this.#stream?.rstCode === NGHTTP2_REFUSED_STREAM
     );

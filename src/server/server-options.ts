@@ -34,6 +34,13 @@ export interface ServerOptions {
   readonly maxHeaderListBytes?: number;
   /** HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS per connection (default unlimited, as grpc-go). */
   readonly maxConcurrentStreams?: number;
+  /**
+   * Rapid-reset protection (CVE-2023-44487): a connection may reset (cancel) this many streams in a
+   * burst (default 10000) and then `streamResetRate` a second (default 1000) before it is ended with
+   * GOAWAY. Node 22.10 and later apply them; Node 20 has nghttp2's fixed 1000 and 33 a second.
+   */
+  readonly streamResetBurst?: number;
+  readonly streamResetRate?: number;
   /** Caps every call's deadline; the shorter of this and the client's grpc-timeout wins. */
   readonly maxCallMs?: number;
   /** Compress responses with this encoding when the client accepts it (default: none). */

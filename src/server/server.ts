@@ -23,6 +23,11 @@ const DEFAULT_KEEPALIVE_TIMEOUT_MS = 20_000;
 const DEFAULT_MIN_PING_INTERVAL_MS = 5 * 60_000;
 // grpc-go's ConnectionTimeout default: how long a new connection may take to send its HTTP/2 preface.
 const PREFACE_TIMEOUT_MS = 120_000;
+// nghttp2's defaults (a burst of 1000 resets, then 33 a second) end the connection of a client that
+// legitimately cancels a few thousand calls at once (a fan-out given up on); these still end a
+// rapid-reset flood (test/hardening/raw-connection.test.ts) once it passes the burst.
+const DEFAULT_STREAM_RESET_BURST = 10_000;
+const DEFAULT_STREAM_RESET_RATE = 1_000;
 
 /** Creates a gRPC server; throws TypeError for an unsupported `compression` option. */
 export function createServer(options: ServerOptions = {}): Server {
@@ -52,6 +57,8 @@ class GrpcServer implements Server {
       maxConcurrentStreams: options.maxConcurrentStreams,
       maxHeaderListBytes: options.maxHeaderListBytes ?? DEFAULT_MAX_HEADER_LIST_BYTES,
       prefaceTimeoutMs: PREFACE_TIMEOUT_MS,
+      streamResetBurst: options.streamResetBurst ?? DEFAULT_STREAM_RESET_BURST,
+      streamResetRate: options.streamResetRate ?? DEFAULT_STREAM_RESET_RATE,
       keepalive: {
         timeMs: keepalive.timeMs ?? DEFAULT_KEEPALIVE_TIME_MS,
         timeoutMs: keepalive.timeoutMs ?? DEFAULT_KEEPALIVE_TIMEOUT_MS,

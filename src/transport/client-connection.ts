@@ -41,7 +41,7 @@ export class ClientConnection {
   readonly #events: ConnectionEvents;
   readonly #streams = new Set<TrackedStream>();
   #isReady = false;
-  #hasReceivedGoaway = false;
+  #goawayLastStreamId: number | undefined;
   #lastError: unknown;
   #stopKeepalive: (() => void) | undefined;
 
@@ -69,7 +69,12 @@ export class ClientConnection {
 
   /** True after a GOAWAY from the server: streams it did not finish failed because it went away. */
   get hasReceivedGoaway(): boolean {
-    return this.#hasReceivedGoaway;
+    return this.#goawayLastStreamId !== undefined;
+  }
+
+  /** The last stream id of the server's GOAWAY: it never processed streams above it (RFC 9113 §6.8). */
+  get goawayLastStreamId(): number | undefined {
+    return this.#goawayLastStreamId;
   }
 
   /** True once the session is destroyed (the connection is gone for every stream). */
@@ -138,8 +143,8 @@ export class ClientConnection {
     this.#events.onReady(this);
   };
 
-  readonly #onGoaway = (errorCode: number, _lastStreamId: number, opaqueData?: Buffer): void => {
-    this.#hasReceivedGoaway = true;
+  readonly #onGoaway = (errorCode: number, lastStreamId: number, opaqueData?: Buffer): void => {
+    this.#goawayLastStreamId = lastStreamId;
     this.#events.onGoaway(this, errorCode, opaqueData);
   };
 

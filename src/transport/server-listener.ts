@@ -13,6 +13,9 @@ export interface ListenerSettings {
   readonly keepalive: KeepalivePolicy;
   /** Close a connection whose client has not sent its preface and SETTINGS this long after connecting (or after TLS). */
   readonly prefaceTimeoutMs: number;
+  /** Incoming RST_STREAM rate limit (rapid-reset protection): a burst of this many resets, then `streamResetRate` a second. */
+  readonly streamResetBurst: number;
+  readonly streamResetRate: number;
 }
 
 // The preface timer of a connection, kept on its socket: a session's `socket` is a proxy that
@@ -56,7 +59,8 @@ export class ServerListener {
   /** Starts a server on host:port; resolves with the bound port; rejects with the listen error (e.g. EADDRINUSE), or if closing. */
   listen(host: string, port: number, credentials: ServerCredentials): Promise<number> {
     if (this.#closing !== undefined) return Promise.reject(new Error("server is closed; create a new one to listen again"));
-    const options: http2.SecureServerOptions = {
+    // @types/node 20 does not know the reset options yet (Node 22.10 added them).
+    const options: http2.SecureServerOptions & { streamResetBurst: number; streamResetRate: number } = {
       settings: {
         maxHeaderListSize: this.#settings.maxHeaderListBytes,
         ...(this.#settings.maxConcurrentStreams !== undefined
@@ -67,6 +71,10 @@ export class ServerListener {
       // 10), which a busy connection with large messages reaches legitimately (grpc-js lifts the
       // limit entirely); HTTP/2 flow control already bounds what each stream may buffer.
       maxSessionMemory: 64,
+      // nghttp2 ends a connection whose client resets streams faster than this (CVE-2023-44487).
+      // Node 22.10 and later let us set it; Node 20 ignores these and keeps nghttp2's 1000 and 33/s.
+      streamResetBurst: this.#settings.streamResetBurst,
+      streamResetRate: this.#settings.streamResetRate,
     };
     const server =
       credentials.kind === "insecure"

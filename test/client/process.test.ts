@@ -36,7 +36,7 @@ describe("behaviour that needs a separate process", () => {
   });
 
   it("streams 256 MiB each way with bounded memory (slow consumer and slow server reader)", async () => {
-    const child = startChild("test/client/children/flow-256.mjs");
+    const child = startChild("test/client/children/flow-256.mjs", [], ["--expose-gc"]);
     const report = JSON.parse((await child.waitForLine(/^\{.*\}$/, 120_000))[0]) as { received: number; sent: number; peakDeltaMiB: number };
     expect(report.received).toBe(256 * 1024 * 1024);
     expect(report.sent).toBe(256 * 1024 * 1024);

@@ -10,6 +10,8 @@ import { rejectionOf } from "../helpers/catch-grpc-error.js";
 import { Echo } from "./grpc-js-peer.js";
 import type { EchoDefinition } from "./grpc-js-peer.js";
 import { frameOf, startRawServer, type RawServer } from "./raw-server.js";
+import { ErrorCode, FrameType, frame, rstStreamFrame } from "../hardening/h2-frames.js";
+import { headers, startScriptedServer, type ScriptedServer, type StreamScript } from "../hardening/scripted-server.js";
 
 const reply = (message: string): Buffer => frameOf(Echo.methods.unary!.responseSerializer.serialize({ message }));
 const GRPC_200 = { ":status": 200, "content-type": "application/grpc" };
@@ -26,6 +28,18 @@ afterEach(async () => {
 async function clientFor(onStream: Parameters<typeof startRawServer>[0]): Promise<ServiceClient<EchoDefinition>> {
   server = await startRawServer(onStream);
   client = createClient(Echo, { address: server.address });
+  return client;
+}
+
+let scripted: ScriptedServer | undefined;
+afterEach(async () => {
+  await scripted?.close();
+  scripted = undefined;
+});
+
+async function scriptedClientFor(script: StreamScript): Promise<ServiceClient<EchoDefinition>> {
+  scripted = await startScriptedServer(script);
+  client = createClient(Echo, { address: scripted.address });
   return client;
 }
 
@@ -142,11 +156,12 @@ describe("responses", () => {
   });
 
   it("RST_STREAM after response headers ends a server stream with the mapped status", async () => {
-    const c = await clientFor((stream) => {
-      stream.respond(GRPC_200);
-      stream.write(reply("first"));
-      stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
-    });
+    // Exact frames: node:http2 servers of different versions drop or reorder what is queued before a reset.
+    const c = await scriptedClientFor((streamId) => [
+      headers(streamId, [[":status", "200"], ["content-type", "application/grpc"]]),
+      frame(FrameType.DATA, 0, streamId, reply("first")),
+      rstStreamFrame(streamId, ErrorCode.REFUSED_STREAM),
+    ]);
     const seen: unknown[] = [];
     const error = await rejectionOf(async () => {
       for await (const message of c.serverStream({ message: "x" })) seen.push(message);
@@ -212,11 +227,13 @@ describe("transparent retry", () => {
 
   it("a stream reset after response headers is not retried", async () => {
     let streams = 0;
-    const c = await clientFor((stream) => {
+    const c = await scriptedClientFor((streamId) => {
       streams++;
-      stream.respond(GRPC_200);
-      stream.write(reply("partial"));
-      stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+      return [
+        headers(streamId, [[":status", "200"], ["content-type", "application/grpc"]]),
+        frame(FrameType.DATA, 0, streamId, reply("partial")),
+        rstStreamFrame(streamId, ErrorCode.REFUSED_STREAM),
+      ];
     });
     expect((await rejectionOf(() => c.unary({ message: "x" }))).code).toBe(Status.UNAVAILABLE);
     expect(streams).toBe(1);

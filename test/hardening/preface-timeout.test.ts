@@ -20,6 +20,8 @@ function startListener(isTls: boolean): Promise<number> {
   const listener = new ServerListener((stream) => stream.close(), {
     maxHeaderListBytes: 16 * 1024,
     prefaceTimeoutMs: 100,
+    streamResetBurst: 1_000,
+    streamResetRate: 33,
     keepalive: { timeoutMs: 20_000, minPingIntervalMs: 300_000, permitWithoutCalls: false },
   });
   listeners.push(listener);

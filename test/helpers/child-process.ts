@@ -74,9 +74,12 @@ export interface Child {
   lines(): readonly string[];
 }
 
-/** Starts the program `script` (a path from the repository root) with node, the library path as its first argument. */
-export function startChild(script: string, args: readonly string[] = []): Child {
-  return startProgram(process.execPath, [path.join(ROOT, script), LIBRARY_ENTRY, ...args]);
+/**
+ * Starts the program `script` (a path from the repository root) with node and `nodeFlags`, the
+ * library path as its first argument.
+ */
+export function startChild(script: string, args: readonly string[] = [], nodeFlags: readonly string[] = []): Child {
+  return startProgram(process.execPath, [...nodeFlags, path.join(ROOT, script), LIBRARY_ENTRY, ...args]);
 }
 
 /** Starts `command` with `args` in the repository root, collecting its output. */
