@@ -1,5 +1,5 @@
-// The tutorial's three streaming lessons: my_lib.server_stream.StreamServer/ListValue,
-// my_lib.client_stream.StreamClient/RouteList and my_lib.both_stream.Stream/Conversations.
+// The tutorial's three streaming lessons: my_lib.StreamServer/ListValue,
+// my_lib.StreamClient/RouteList and my_lib.Stream/Conversations.
 import type { ServiceImpl } from "h2grpc";
 import type { StreamDefinition } from "../../protos/gen/tutorial/both_stream.js";
 import type { StreamClientDefinition } from "../../protos/gen/tutorial/client_stream.js";

@@ -21,7 +21,7 @@ const rootCache = new Map<string, Root>();
 /**
  * Loads .proto files (imports, include paths, proto2 and proto3, the well-known types) into one
  * protobufjs Root, cached by files and include paths; throws the parser's Error for a missing or
- * invalid file.
+ * invalid file, and Error naming the fix when files loaded together declare the same name.
  */
 export function loadProto(protoPaths: string | readonly string[], options: LoadProtoOptions = {}): Root {
   const files = typeof protoPaths === "string" ? [protoPaths] : [...protoPaths];
@@ -32,10 +32,26 @@ export function loadProto(protoPaths: string | readonly string[], options: LoadP
 
   const root = new protobuf.Root();
   root.resolvePath = (origin, target) => resolveImport(origin, target, includeDirs);
-  root.loadSync(files, { keepCase: false, alternateCommentMode: true });
+  try {
+    root.loadSync(files, { keepCase: false, alternateCommentMode: true });
+  } catch (error) {
+    throw explainDuplicateName(error, files);
+  }
   root.resolveAll();
   rootCache.set(key, root);
   return root;
+}
+
+// protobufjs' "duplicate name 'StreamRequest' in Namespace .my_lib", when several files were
+// loaded together, usually means files that each declare that name (the tutorial's my_lib files):
+// say how to load them instead.
+function explainDuplicateName(error: unknown, files: readonly string[]): unknown {
+  if (files.length < 2 || !(error instanceof Error) || !error.message.startsWith("duplicate name")) return error;
+  return new Error(
+    `${error.message}: ${files.join(", ")} (or their imports) declare the same name, so they cannot share one protobufjs Root; ` +
+      "load each with its own loadService() call (a server hosts services from any number of Roots, and reflection describes them all)",
+    { cause: error },
+  );
 }
 
 function resolveImport(origin: string, target: string, includeDirs: readonly string[]): string {

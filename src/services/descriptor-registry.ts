@@ -10,23 +10,34 @@ export interface ServiceSource {
   readonly services: readonly ServiceDefinition[];
 }
 
-/** A file, the symbols of the Root it came from (to resolve its references), and its bytes once built. */
+/**
+ * A file, the symbols of the Root it came from (to resolve its references), the registered files
+ * its imports name in that same Root, and its bytes once built.
+ */
 export interface RegisteredFile {
   readonly file: ProtoFile;
   readonly symbols: SymbolTable;
+  readonly dependencies: readonly RegisteredFile[];
   encoded?: Uint8Array;
 }
 
 /**
  * The descriptors of every file behind the services of a ServiceSource, indexed by file name,
  * symbol and extension, like grpc-go's protoregistry; services added later are picked up on the
- * next lookup. When two Roots hold a file of the same name, the first registered wins.
+ * next lookup. Services may come from several protobufjs Roots, whose files need not fit in one
+ * pool: a symbol declared in several Roots (the tutorial's three `my_lib.StreamRequest`s) belongs
+ * to the first file registered, and each file's imports resolve within its own Root. A file name
+ * stands for one content: a Root whose file has a registered name but different content cannot be
+ * described (file names are unique in protoc and in protobuf-go's registry, which panics on a clash),
+ * and neither can the files importing it; lookups of their symbols explain why.
  */
 export class DescriptorRegistry {
   readonly #source: ServiceSource;
   readonly #indexedRoots = new WeakSet<Root>();
   readonly #files = new Map<string, RegisteredFile>();
   readonly #fileBySymbol = new Map<string, RegisteredFile>();
+  // A symbol whose only declarations are in files that clash with registered ones → why.
+  readonly #clashes = new Map<string, string>();
   // extendee full name → extension number → declaring file
   readonly #extensions = new Map<string, Map<number, RegisteredFile>>();
   #indexedServiceCount = 0;
@@ -52,6 +63,12 @@ export class DescriptorRegistry {
     return this.#fileBySymbol.get(fullName.replace(/^\./, ""));
   }
 
+  /** Why `fullName` has no file although a service's Root declares it (its file clashes with a registered one), or undefined. */
+  explainMissingSymbol(fullName: string): string | undefined {
+    this.#indexNewServices();
+    return this.#clashes.get(fullName.replace(/^\./, ""));
+  }
+
   /** The file declaring extension `number` of `extendee`, or undefined. */
   fileContainingExtension(extendee: string, number: number): RegisteredFile | undefined {
     this.#indexNewServices();
@@ -69,7 +86,7 @@ export class DescriptorRegistry {
   /**
    * The serialized FileDescriptorProtos of `start` and its transitive dependencies, leaving out
    * dependencies already in `sent` and adding the rest to it; `start` itself is always included
-   * (grpc-go's FileDescWithDependencies). Dependencies not registered are skipped.
+   * (grpc-go's FileDescWithDependencies). Imports of files that could not be read are skipped.
    */
   encodeWithDependencies(start: RegisteredFile, sent: Set<string>): Uint8Array[] {
     const encoded: Uint8Array[] = [];
@@ -84,10 +101,7 @@ export class DescriptorRegistry {
         current.encoded ??= encodeFileDescriptor(current.file, current.symbols);
         encoded.push(current.encoded);
       }
-      for (const dependency of current.file.dependencies) {
-        const registered = this.#files.get(dependency);
-        if (registered !== undefined) queue.push(registered);
-      }
+      queue.push(...current.dependencies);
     }
     return encoded;
   }
@@ -105,25 +119,68 @@ export class DescriptorRegistry {
   #indexRoot(root: Root): void {
     const files = readProtoFiles(root);
     const symbols = indexSymbols(files);
-    const registeredByName = new Map<string, RegisteredFile>();
-    for (const file of files) {
-      if (this.#files.has(file.name)) continue;
-      const registered: RegisteredFile = { file, symbols };
-      this.#files.set(file.name, registered);
-      registeredByName.set(file.name, registered);
-    }
+    const fileByName = new Map(files.map((file) => [file.name, file]));
+    // name → the registered file this Root's file of that name is, or why it cannot be one.
+    const outcomes = new Map<string, RegisteredFile | string>();
+    const register = (file: ProtoFile): RegisteredFile | string => {
+      const known = outcomes.get(file.name);
+      if (known !== undefined) return known;
+      outcomes.set(file.name, `imports itself`); // protoc rejects import cycles; so does this
+      const dependencies: RegisteredFile[] = [];
+      for (const name of file.dependencies) {
+        const dependency = fileByName.get(name);
+        if (dependency === undefined) continue;
+        const outcome = register(dependency);
+        if (typeof outcome === "string") return settle(file.name, `imports "${name}", which ${outcome}`);
+        dependencies.push(outcome);
+      }
+      const candidate: RegisteredFile = { file, symbols, dependencies };
+      const registered = this.#files.get(file.name);
+      if (registered === undefined) {
+        this.#files.set(file.name, candidate);
+        return settle(file.name, candidate);
+      }
+      if (isSameFile(registered, candidate)) return settle(file.name, registered);
+      return settle(file.name, `differs from the file of that name registered first (file names must be unique, as in protoc)`);
+    };
+    const settle = (name: string, outcome: RegisteredFile | string): RegisteredFile | string => {
+      outcomes.set(name, outcome);
+      return outcome;
+    };
+    for (const file of files) register(file);
+
     for (const [fullName, symbol] of symbols) {
-      const registered = registeredByName.get(symbol.file.name);
-      if (registered === undefined || this.#fileBySymbol.has(fullName)) continue;
-      this.#fileBySymbol.set(fullName, registered);
+      if (this.#fileBySymbol.has(fullName)) continue;
+      const outcome = outcomes.get(symbol.file.name);
+      if (outcome === undefined) continue;
+      if (typeof outcome === "string") {
+        if (!this.#clashes.has(fullName)) this.#clashes.set(fullName, `its file "${symbol.file.name}" ${outcome}`);
+        continue;
+      }
+      this.#fileBySymbol.set(fullName, outcome);
+      this.#clashes.delete(fullName);
       if (symbol.kind === "extension" && symbol.object instanceof protobuf.Field && symbol.object.extend !== undefined) {
         const scope = fullName.slice(0, Math.max(0, fullName.lastIndexOf(".")));
         const extendee = resolveTypeReference(symbols, symbol.object.extend, scope);
         if (extendee === undefined) continue;
         const numbers = this.#extensions.get(extendee) ?? new Map<number, RegisteredFile>();
         this.#extensions.set(extendee, numbers);
-        if (!numbers.has(symbol.object.id)) numbers.set(symbol.object.id, registered);
+        if (!numbers.has(symbol.object.id)) numbers.set(symbol.object.id, outcome);
       }
     }
   }
+}
+
+// Two files of one name are the same file when they describe the same declarations and import the
+// same registered files; a descriptor that cannot be built matches nothing.
+function isSameFile(registered: RegisteredFile, candidate: RegisteredFile): boolean {
+  if (registered.dependencies.length !== candidate.dependencies.length) return false;
+  if (registered.dependencies.some((dependency, index) => dependency !== candidate.dependencies[index])) return false;
+  try {
+    registered.encoded ??= encodeFileDescriptor(registered.file, registered.symbols);
+    candidate.encoded = encodeFileDescriptor(candidate.file, candidate.symbols);
+  } catch {
+    return false;
+  }
+  return Buffer.compare(registered.encoded, candidate.encoded) === 0;
 }

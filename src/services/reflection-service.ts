@@ -106,7 +106,8 @@ function answer(request: ServerReflectionRequest, registry: DescriptorRegistry, 
     }
     case "fileContainingSymbol": {
       const symbol = request.fileContainingSymbol ?? "";
-      return withFile(registry.fileContainingSymbol(symbol), `symbol "${symbol}" not found`);
+      const clash = registry.explainMissingSymbol(symbol);
+      return withFile(registry.fileContainingSymbol(symbol), `symbol "${symbol}" not found${clash === undefined ? "" : `: ${clash}`}`);
     }
     case "fileContainingExtension": {
       const type = request.fileContainingExtension?.containingType ?? "";

@@ -25,9 +25,12 @@ const PING_INTERVAL_WITHOUT_CALLS_MS = 2 * 60 * 60 * 1000;
 const TOO_MANY_PINGS = Buffer.from("too_many_pings");
 // grpc-go resets ping strikes whenever it writes HEADERS or DATA (http2_server.go,
 // setResetPingStrikes on each write), so a client's BDP pings during a response never count.
-// Node does not expose frame writes; socket bytes written between two pings beyond what a PING
-// ACK, a SETTINGS ACK and WINDOW_UPDATEs take (with TLS record overhead) stand in for them.
-const CONTROL_FRAME_ALLOWANCE_BYTES = 128;
+// Node does not expose frame writes; bytes the socket took between two pings beyond a PING ACK
+// (17) and a SETTINGS ACK (9) stand in for them. The smallest gRPC DATA frame is 14 bytes, and
+// grpc-go's BDP estimator pings after each small message of a paced stream (the tutorial's
+// ListValue: 36-byte frames), so the allowance must stay below 17 + 14. socket.bytesWritten
+// counts bytes before TLS encryption: a PING ACK is 17 with or without TLS.
+const CONTROL_FRAME_ALLOWANCE_BYTES = 26;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Applies `policy` to `session` until it closes: keepalive PINGs, client ping enforcement, idle and age limits. */

@@ -18,7 +18,10 @@ const ROOTS: ReadonlyArray<readonly [name: string, root: Root]> = [
   ["test/codec/protos", loadProto(["test/codec/protos/shapes.proto", "test/codec/protos/legacy.proto", "test/codec/protos/defaults.proto"], { includeDirs: ["test/codec/protos/include"] })],
   ["test/protos/echo.proto", loadProto("test/protos/echo.proto")],
   ["protos/grpc/testing", loadProto(["grpc/testing/empty.proto", "grpc/testing/messages.proto", "grpc/testing/test.proto"], { includeDirs: ["protos"] })],
-  ["protos/tutorial", loadProto(["hello.proto", "server_stream.proto", "client_stream.proto", "both_stream.proto", "test.proto"].map((file) => `protos/tutorial/${file}`))],
+  // One Root per tutorial file: three of them declare my_lib.StreamRequest, as the tutorial wrote them.
+  ...["hello", "server_stream", "client_stream", "both_stream", "test"].map(
+    (file) => [`protos/tutorial/${file}.proto`, loadProto(`protos/tutorial/${file}.proto`)] as const,
+  ),
   ["protos/grpc/health/v1/health.proto", loadProto("protos/grpc/health/v1/health.proto")],
   ["protos/grpc/reflection/v1/reflection.proto", loadProto("protos/grpc/reflection/v1/reflection.proto")],
   ["test/services/protos", loadProto(["shop/v1/catalog.proto", "shop/v1/money.proto", "legacy/orders.proto", "wkt/well_known.proto"], { includeDirs: ["test/services/protos"] })],

@@ -102,6 +102,16 @@ describe("generateTypes", () => {
     expect(color?.text).not.toContain("import");
   });
 
+  it("types files that declare the same names (the tutorial's my_lib files) each from its own Root, one module each", () => {
+    const files = ["server_stream", "client_stream", "both_stream"].map((name) => `protos/tutorial/${name}.proto`);
+    const [server, client, both] = generateTypes(files, { includeDirs: ["protos"] }).map((file) => file.text) as [string, string, string];
+    expect([...membersOf(server, "StreamRequest").keys()]).toEqual(["data"]);
+    expect([...membersOf(client, "StreamRequest").keys()]).toEqual(["streamData"]);
+    expect([...membersOf(both, "StreamRequest").keys()]).toEqual(["question"]);
+    expect(client).not.toContain("StreamResponse");
+    expect(both).toContain('conversations: MethodDefinition<StreamRequest, StreamResponse, StreamRequest__Output, StreamResponse__Output, "bidi_streaming">;');
+  });
+
   it("is deterministic", () => {
     expect(generateTypes(FIXTURES, INCLUDE).map((file) => file.text)).toEqual([shapes, legacy]);
   });

@@ -118,6 +118,22 @@ describe("loadService", () => {
     expect(() => loadProto("test/codec/protos/shapes.proto")).toThrow(/color\.proto|no such type|ENOENT/);
   });
 
+  it("loads files that declare the same names (the tutorial's my_lib files) one Root each, with distinct message types", () => {
+    const include = { includeDirs: ["protos"] };
+    const server = loadService("tutorial/server_stream.proto", "my_lib.StreamServer", include);
+    const client = loadService("tutorial/client_stream.proto", "my_lib.StreamClient", include);
+    expect(server.root).not.toBe(client.root);
+    expect([...method(server, "listValue").requestSerializer.serialize({ data: "x" })]).toEqual([0x0a, 0x01, 0x78]);
+    expect(method(client, "routeList").requestSerializer.deserialize(Uint8Array.of(0x0a, 0x01, 0x78))).toEqual({ streamData: "x" });
+  });
+
+  it("explains how to load files that cannot share one Root when they are loaded together", () => {
+    const files = ["tutorial/server_stream.proto", "tutorial/client_stream.proto"];
+    expect(() => loadProto(files, { includeDirs: ["protos"] })).toThrow(
+      /^duplicate name 'StreamRequest' in Namespace \.my_lib: tutorial\/server_stream\.proto, tutorial\/client_stream\.proto .*load each with its own loadService\(\) call/,
+    );
+  });
+
   it("turns method names lowerCamel, as protobufjs and grpc-js do", () => {
     expect(lowerCamel("SayHello")).toBe("sayHello");
     expect(lowerCamel("firstRpc")).toBe("firstRpc");

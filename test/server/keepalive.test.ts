@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import http2 from "node:http2";
 import net from "node:net";
+import { serverTls } from "../../src/transport/tls.js";
+import type { ListenOptions } from "../../src/server/server-options.js";
+import { testCerts } from "../helpers/certs.js";
 import { Echo } from "../helpers/grpc-js-echo.js";
 import { connectRaw, pingOnEveryData } from "../helpers/raw-h2.js";
 import { startServer } from "../helpers/start-server.js";
@@ -101,6 +104,74 @@ describe("ping strikes and sent data", () => {
     expect(received.receivedBytes).toBeGreaterThan(4 * 1024 * 1024);
     expect(goawayCode).toBeUndefined();
     session.close();
+  });
+});
+
+describe.each([
+  { transport: "plaintext", isTls: false },
+  { transport: "TLS", isTls: true },
+])("ping strikes and small paced messages, $transport", ({ isTls }) => {
+  const connect = (port: number): http2.ClientHttp2Session =>
+    isTls ? connectRaw(port, { ca: testCerts().caCert }, `https://localhost:${port}`) : connectRaw(port);
+  const listen = (): ListenOptions => (isTls ? { credentials: serverTls({ cert: testCerts().serverCert, key: testCerts().serverKey }) } : {});
+
+  it("#11 does not count a ping after each small message of a paced stream, as grpc-go's BDP estimator sends on the tutorial's ListValue", async () => {
+    // The handler sends its next message only once the client's ping for the previous one is
+    // acknowledged: every PING comes right after one small DATA frame.
+    let release = (): void => {};
+    const { port } = await startServer(
+      (s) =>
+        s.addService(Echo, {
+          async *serverStream() {
+            for (let i = 0; i < 10; i++) {
+              yield { message: `Stream Server grpc ${i}` };
+              await new Promise<void>((resolve) => (release = resolve));
+            }
+          },
+        }),
+      {},
+      listen(),
+    );
+    const session = connect(port);
+    let goawayCode: number | undefined;
+    session.on("goaway", (code) => (goawayCode = code));
+    const stream = session.request({ ":method": "POST", ":path": "/h2grpc.test.Echo/ServerStream", "content-type": "application/grpc", te: "trailers" });
+    stream.on("error", () => {});
+    let pings = 0;
+    stream.on("data", () => {
+      pings++;
+      session.ping(() => release());
+    });
+    const status = new Promise<unknown>((resolve) => {
+      stream.once("trailers", (trailers) => resolve(trailers["grpc-status"]));
+      stream.once("close", () => resolve(`closed without trailers (GOAWAY ${goawayCode}, ${pings} pings)`));
+    });
+    stream.end(Buffer.from([0, 0, 0, 0, 0]));
+    expect(await status).toBe("0");
+    expect(pings).toBe(10);
+    expect(goawayCode).toBeUndefined();
+    session.close();
+  });
+
+  it("still answers a ping flood during an idle call with GOAWAY ENHANCE_YOUR_CALM", async () => {
+    const { port } = await startServer(
+      (s) =>
+        s.addService(Echo, {
+          async *bidi(requests) {
+            for await (const request of requests) yield request;
+          },
+        }),
+      {},
+      listen(),
+    );
+    const session = connect(port);
+    const stream = session.request({ ":method": "POST", ":path": "/h2grpc.test.Echo/Bidi", "content-type": "application/grpc", te: "trailers" });
+    stream.on("error", () => {});
+    await new Promise((resolve) => session.once("connect", resolve));
+    const goaway = goawayOf(session);
+    for (let i = 0; i < 5; i++) session.ping(() => {});
+    expect(await goaway).toEqual({ code: http2.constants.NGHTTP2_ENHANCE_YOUR_CALM, debug: "too_many_pings" });
+    session.destroy();
   });
 });
 

@@ -3,52 +3,17 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadService } from "../../src/codec/load-service.js";
 import type { ServiceDefinition } from "../../src/definition.js";
-import type { Server } from "../../src/server/server-options.js";
 import { createHealthService } from "../../src/services/health.js";
-import {
-  addReflection,
-  type ReflectionDefinition,
-  type ServerReflectionRequest,
-  type ServerReflectionResponse,
-} from "../../src/services/reflection-service.js";
+import type { ReflectionDefinition, ServerReflectionRequest } from "../../src/services/reflection-service.js";
 import { Status } from "../../src/status.js";
-import { declarationsOf, decodeFile, expectSameDeclaration, rebuildRoot } from "./descriptor-helpers.js";
-import { fakeContext, streamOf } from "./fake-context.js";
+import { declarationsOf, expectSameDeclaration, rebuildRoot } from "./descriptor-helpers.js";
+import { fileNames, standInServer } from "./stand-in-server.js";
 
 const FIXTURES = path.resolve("test/services/protos");
 const load = (file: string, name: string): ServiceDefinition => loadService(file, name, { includeDirs: [FIXTURES] });
 const Catalog = load("shop/v1/catalog.proto", "h2grpc.shop.v1.Catalog");
 const Orders = load("legacy/orders.proto", "h2grpc.legacy.Orders");
 const WellKnown = load("wkt/well_known.proto", "h2grpc.wkt.WellKnown");
-
-// Just enough of a Server for addReflection: it records the services and their implementations.
-function standInServer() {
-  const services: ServiceDefinition[] = [];
-  const implementations = new Map<string, unknown>();
-  const server = {
-    services,
-    addService(definition: ServiceDefinition, implementation: unknown) {
-      services.push(definition);
-      implementations.set(definition.typeName, implementation);
-      return server;
-    },
-  };
-  addReflection(server as unknown as Server);
-  const reflect = async (requests: ServerReflectionRequest[], version = "v1"): Promise<ServerReflectionResponse[]> => {
-    const implementation = implementations.get(`grpc.reflection.${version}.ServerReflection`) as {
-      serverReflectionInfo: (requests: AsyncIterable<ServerReflectionRequest>, context: unknown) => AsyncIterable<ServerReflectionResponse>;
-    };
-    const responses: ServerReflectionResponse[] = [];
-    for await (const response of implementation.serverReflectionInfo(streamOf(...requests), fakeContext().context)) {
-      responses.push(response);
-    }
-    return responses;
-  };
-  return { server, reflect };
-}
-
-const fileNames = (response: ServerReflectionResponse | undefined): string[] =>
-  (response?.fileDescriptorResponse?.fileDescriptorProto ?? []).map((bytes) => decodeFile(bytes).name);
 
 describe("reflection list_services", () => {
   it("lists every registered service sorted, itself included, also those added after it", async () => {

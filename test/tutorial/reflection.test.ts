@@ -21,9 +21,9 @@ const EXPECTED_SERVICES = [
 
 const FILE_OF_SERVICE: Record<string, string> = {
   "grpc.test": "tutorial/test.proto",
-  "my_lib.server_stream.StreamServer": "tutorial/server_stream.proto",
-  "my_lib.client_stream.StreamClient": "tutorial/client_stream.proto",
-  "my_lib.both_stream.Stream": "tutorial/both_stream.proto",
+  "my_lib.StreamServer": "tutorial/server_stream.proto",
+  "my_lib.StreamClient": "tutorial/client_stream.proto",
+  "my_lib.Stream": "tutorial/both_stream.proto",
   HelloService: "tutorial/hello.proto",
 };
 
@@ -64,7 +64,7 @@ describe.each(["v1", "v1alpha"] as const)("reflection %s on the tutorial server"
     const rebuilt = rebuildRoot(files);
     const root = SERVICE_BY_NAME.get(name)?.root as protobuf.Root;
     const file = FILE_OF_SERVICE[name] as string;
-    // Every message and service the tutorial's file declares (the Root holds all five files).
+    // Every message and service the tutorial's file declares (its Root holds that file alone).
     const declared = declarationsOf(root).filter((declaration) => declaration.filename?.endsWith(file));
     expect(declared.length).toBeGreaterThan(1);
     for (const declaration of declared) expectSameDeclaration(declaration, rebuilt);
@@ -73,7 +73,7 @@ describe.each(["v1", "v1alpha"] as const)("reflection %s on the tutorial server"
   it("resolves a method and a message by symbol, and hello.proto by file name as proto2 with required fields", async () => {
     const answers = await reflect(fixture.tutorial.address, version, [
       { fileContainingSymbol: "grpc.test.FirstRpc" },
-      { fileContainingSymbol: "my_lib.both_stream.StreamRequest" },
+      { fileContainingSymbol: "my_lib.Stream.Conversations" },
       { fileByFilename: "tutorial/hello.proto" },
     ]);
     const names = answers.map((answer) => decodeFile(answer.fileDescriptorResponse?.fileDescriptorProto?.[0] ?? new Uint8Array()).name);
@@ -86,6 +86,15 @@ describe.each(["v1", "v1alpha"] as const)("reflection %s on the tutorial server"
     expect(hello.syntax ?? "proto2").toBe("proto2");
     expect(hello.package).toBeUndefined();
     expect(hello.messageType?.find((message) => message.name === "HelloRequest")?.field[0]).toMatchObject({ name: "greeting", label: "LABEL_REQUIRED" });
+  });
+  it("answers my_lib.StreamRequest, which three tutorial files declare, with server_stream.proto (the first registered, as the README says)", async () => {
+    const [answer] = await reflect(fixture.tutorial.address, version, [{ fileContainingSymbol: "my_lib.StreamRequest" }]);
+    const file = decodeFile(answer?.fileDescriptorResponse?.fileDescriptorProto?.[0] ?? new Uint8Array()) as {
+      name: string;
+      messageType?: Array<{ name: string; field: Array<{ name: string }> }>;
+    };
+    expect(file.name).toBe("tutorial/server_stream.proto");
+    expect(file.messageType?.find((message) => message.name === "StreamRequest")?.field.map((field) => field.name)).toEqual(["data"]);
   });
 });
 

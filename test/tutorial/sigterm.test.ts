@@ -1,45 +1,15 @@
 // `npm start` as a real process (through the launcher, which builds dist/ when it is stale):
 // it prints the address and grpcurl commands, and on SIGTERM reports NOT_SERVING, lets a call in
 // flight complete, and exits 0.
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
-import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { closeClient, createClient, loadService, type HealthDefinition } from "../../src/index.js";
 import { loadTutorialServices } from "../../examples/tutorial/tutorial-services.js";
+import { ROOT, startServerProcess, type StartedProcess } from "./server-process.js";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const services = loadTutorialServices();
 const Health = loadService<HealthDefinition>("grpc/health/v1/health.proto", "grpc.health.v1.Health", { includeDirs: [path.join(ROOT, "protos")] });
-
-interface StartedProcess {
-  readonly child: ChildProcessWithoutNullStreams;
-  readonly address: string;
-  readonly output: string[];
-}
-
-/** Starts `npm start`'s launcher with PORT=0 and resolves with its address once it has printed its banner. */
-async function startServerProcess(args: readonly string[]): Promise<StartedProcess> {
-  const child = spawn(process.execPath, ["examples/tutorial/launch.mjs", "server", ...args], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: "0" },
-  });
-  const output: string[] = [];
-  child.stderr.on("data", (chunk: Buffer) => output.push(chunk.toString()));
-  const lines = createInterface({ input: child.stdout });
-  const address = await new Promise<string>((resolve, reject) => {
-    let listening: string | undefined;
-    lines.on("line", (line) => {
-      output.push(line);
-      listening ??= /listening on (\S+),/.exec(line)?.[1];
-      if (listening !== undefined && line.includes("shuts down gracefully")) resolve(listening);
-    });
-    child.once("exit", (code) => reject(new Error(`the server exited with ${code} before listening:\n${output.join("\n")}`)));
-  });
-  return { child, address, output };
-}
 
 describe("npm start as a process", () => {
   let started: StartedProcess | undefined;

@@ -8,7 +8,7 @@ import { goLog, type LessonOptions } from "./lesson.js";
 
 /** Runs the bidi lesson; rejects with the call's GrpcError. */
 export async function bidiLesson({ address, print, pauseMs = 1_000 }: LessonOptions): Promise<void> {
-  const Stream = loadService<StreamDefinition>("tutorial/both_stream.proto", "my_lib.both_stream.Stream", {
+  const Stream = loadService<StreamDefinition>("tutorial/both_stream.proto", "my_lib.Stream", {
     includeDirs: [protosDir()],
   });
   const client = createClient(Stream, { address });

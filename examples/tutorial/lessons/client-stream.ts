@@ -8,7 +8,7 @@ import { goLog, quoted, type LessonOptions } from "./lesson.js";
 
 /** Runs the client-streaming lesson; rejects with the call's GrpcError. */
 export async function clientStreamLesson({ address, print, pauseMs = 1_000 }: LessonOptions): Promise<void> {
-  const StreamClient = loadService<StreamClientDefinition>("tutorial/client_stream.proto", "my_lib.client_stream.StreamClient", {
+  const StreamClient = loadService<StreamClientDefinition>("tutorial/client_stream.proto", "my_lib.StreamClient", {
     includeDirs: [protosDir()],
   });
   const client = createClient(StreamClient, { address });

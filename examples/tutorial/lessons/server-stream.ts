@@ -7,7 +7,7 @@ import type { LessonOptions } from "./lesson.js";
 
 /** Runs the server-streaming lesson; rejects with the call's GrpcError. */
 export async function serverStreamLesson({ address, print }: LessonOptions): Promise<void> {
-  const StreamServer = loadService<StreamServerDefinition>("tutorial/server_stream.proto", "my_lib.server_stream.StreamServer", {
+  const StreamServer = loadService<StreamServerDefinition>("tutorial/server_stream.proto", "my_lib.StreamServer", {
     includeDirs: [protosDir()],
   });
   const client = createClient(StreamServer, { address });

@@ -2,25 +2,25 @@
 // Types only; at run time every definition comes from loadService() (protobufjs reflection).
 import type { MethodDefinition, ServiceDefinition } from "h2grpc";
 
-/** my_lib.both_stream.StreamRequest, as a sender passes it: every field optional. */
+/** my_lib.StreamRequest, as a sender passes it: every field optional. */
 export interface StreamRequest {
   question?: string;
 }
-/** my_lib.both_stream.StreamRequest, as a receiver gets it: every field present with its default. */
+/** my_lib.StreamRequest, as a receiver gets it: every field present with its default. */
 export interface StreamRequest__Output {
   question: string;
 }
 
-/** my_lib.both_stream.StreamResponse, as a sender passes it: every field optional. */
+/** my_lib.StreamResponse, as a sender passes it: every field optional. */
 export interface StreamResponse {
   answer?: string;
 }
-/** my_lib.both_stream.StreamResponse, as a receiver gets it: every field present with its default. */
+/** my_lib.StreamResponse, as a receiver gets it: every field present with its default. */
 export interface StreamResponse__Output {
   answer: string;
 }
 
-/** my_lib.both_stream.Stream: `loadService<StreamDefinition>(protoPath, "my_lib.both_stream.Stream")`. */
+/** my_lib.Stream: `loadService<StreamDefinition>(protoPath, "my_lib.Stream")`. */
 export interface StreamDefinition extends ServiceDefinition<{
   /**
    * One numbered answer per question, sent as soon as the question arrives.

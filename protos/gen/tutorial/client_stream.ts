@@ -2,27 +2,27 @@
 // Types only; at run time every definition comes from loadService() (protobufjs reflection).
 import type { MethodDefinition, ServiceDefinition } from "h2grpc";
 
-/** my_lib.client_stream.StreamRequest, as a sender passes it: every field optional. */
+/** my_lib.StreamRequest, as a sender passes it: every field optional. */
 export interface StreamRequest {
   streamData?: string;
 }
-/** my_lib.client_stream.StreamRequest, as a receiver gets it: every field present with its default. */
+/** my_lib.StreamRequest, as a receiver gets it: every field present with its default. */
 export interface StreamRequest__Output {
   streamData: string;
 }
 
-/** my_lib.client_stream.SimpleResponse, as a sender passes it: every field optional. */
+/** my_lib.SimpleResponse, as a sender passes it: every field optional. */
 export interface SimpleResponse {
   status?: number | string;
   value?: string;
 }
-/** my_lib.client_stream.SimpleResponse, as a receiver gets it: every field present with its default. */
+/** my_lib.SimpleResponse, as a receiver gets it: every field present with its default. */
 export interface SimpleResponse__Output {
   status: string;
   value: string;
 }
 
-/** my_lib.client_stream.StreamClient: `loadService<StreamClientDefinition>(protoPath, "my_lib.client_stream.StreamClient")`. */
+/** my_lib.StreamClient: `loadService<StreamClientDefinition>(protoPath, "my_lib.StreamClient")`. */
 export interface StreamClientDefinition extends ServiceDefinition<{
   /**
    * Reads every request, then answers `status: 200, value: "OK"`.

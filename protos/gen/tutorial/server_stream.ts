@@ -2,25 +2,25 @@
 // Types only; at run time every definition comes from loadService() (protobufjs reflection).
 import type { MethodDefinition, ServiceDefinition } from "h2grpc";
 
-/** my_lib.server_stream.StreamRequest, as a sender passes it: every field optional. */
+/** my_lib.StreamRequest, as a sender passes it: every field optional. */
 export interface StreamRequest {
   data?: string;
 }
-/** my_lib.server_stream.StreamRequest, as a receiver gets it: every field present with its default. */
+/** my_lib.StreamRequest, as a receiver gets it: every field present with its default. */
 export interface StreamRequest__Output {
   data: string;
 }
 
-/** my_lib.server_stream.StreamResponse, as a sender passes it: every field optional. */
+/** my_lib.StreamResponse, as a sender passes it: every field optional. */
 export interface StreamResponse {
   streamValue?: string;
 }
-/** my_lib.server_stream.StreamResponse, as a receiver gets it: every field present with its default. */
+/** my_lib.StreamResponse, as a receiver gets it: every field present with its default. */
 export interface StreamResponse__Output {
   streamValue: string;
 }
 
-/** my_lib.server_stream.StreamServer: `loadService<StreamServerDefinition>(protoPath, "my_lib.server_stream.StreamServer")`. */
+/** my_lib.StreamServer: `loadService<StreamServerDefinition>(protoPath, "my_lib.StreamServer")`. */
 export interface StreamServerDefinition extends ServiceDefinition<{
   /**
    * Ten replies, `data + i` for i = 0..9, one a second.

@@ -14,42 +14,16 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
 OUT_DIR="${1:-$ROOT/dist/interop-go}"
-GOCODE="${GOCODE:-/usr/share/gocode}"
 PACKAGES_HINT="the Debian packages it needs: apt-get install -y golang-go golang-google-grpc-dev protobuf-compiler"
-
-fail() {
-  echo "build.sh: $*" >&2
-  exit 1
-}
-
-command -v go >/dev/null || fail "go is not installed; $PACKAGES_HINT"
-command -v protoc >/dev/null || fail "protoc is not installed; $PACKAGES_HINT"
-for package in google.golang.org/grpc github.com/golang/protobuf/protoc-gen-go golang.org/x/net/http2; do
-  [[ -d "$GOCODE/src/$package" ]] || fail "the Go sources of $package are missing under $GOCODE/src; $PACKAGES_HINT"
-done
+# shellcheck source=offline-go.sh
+source "$HERE/offline-go.sh"
 for proto in empty messages test; do
   [[ -f "$ROOT/protos/grpc/testing/$proto.proto" ]] || fail "protos/grpc/testing/$proto.proto is missing"
 done
-
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/h2grpc-interop-go.XXXXXX")"
-trap 'rm -rf "$WORK"' EXIT
-GOPATH_DIR="$WORK/gopath"
 PROJECT="$GOPATH_DIR/src/h2grpc.test/interop"
-mkdir -p "$PROJECT/go" "$OUT_DIR"
+mkdir -p "$PROJECT/go"
 
-export GO111MODULE=off GOFLAGS= GOPROXY=off GOPATH="$GOPATH_DIR:$GOCODE"
-# Go 1.19 needs a C compiler for cgo, which apt-get --no-install-recommends leaves out; without
-# one, build pure Go (it then recompiles part of the standard library once: ~10 s more, cold).
-if [[ -z "${CGO_ENABLED:-}" ]] && ! command -v "$(go env CC)" >/dev/null; then
-  export CGO_ENABLED=0
-fi
-# Keep Go's build cache between runs (grpc-go takes ~15 s to compile cold); without a HOME,
-# Go has no default for it, so it goes beside the binaries.
-if [[ -z "${GOCACHE:-}" && -z "${XDG_CACHE_HOME:-}" && -z "${HOME:-}" ]]; then
-  export GOCACHE="$OUT_DIR/.gocache"
-fi
-
-go build -o "$WORK/protoc-gen-go" github.com/golang/protobuf/protoc-gen-go
+build_protoc_gen_go
 # All three files are package grpc.testing, so protoc-gen-go writes one Go package,
 # h2grpc.test/interop/grpc/testing (package grpc_testing), with the TestService stubs.
 protoc --plugin=protoc-gen-go="$WORK/protoc-gen-go" -I "$ROOT/protos" \
