@@ -4,14 +4,16 @@ import { metadataCredentials } from "../../src/client/call-credentials.js";
 import { closeClient, createClient } from "../../src/client/client.js";
 import { Status } from "../../src/status.js";
 import { channelTls, serverTls } from "../../src/transport/tls.js";
-import { testCerts } from "../helpers/certs.js";
+import { placeholderCerts, testCerts } from "../helpers/certs.js";
+import { requirePeer } from "../helpers/peers.js";
 import { rejectionOf } from "../helpers/catch-grpc-error.js";
 import { Echo, startGrpcJsServer, type EchoRequest, type GrpcJsPeer } from "./grpc-js-peer.js";
 import { startOwnServer, type OwnPeer } from "./own-server.js";
 
-const certs = testCerts();
+const hasOpenssl = requirePeer("client TLS tests", "openssl");
+const certs = hasOpenssl ? testCerts() : placeholderCerts();
 
-describe("TLS against an h2grpc server", () => {
+describe.skipIf(!hasOpenssl)("TLS against an h2grpc server", () => {
   let tlsPeer: OwnPeer;
   let mtlsPeer: OwnPeer;
   beforeAll(async () => {
@@ -105,7 +107,7 @@ describe("TLS against an h2grpc server", () => {
   });
 });
 
-describe("TLS against a grpc-js server", () => {
+describe.skipIf(!hasOpenssl)("TLS against a grpc-js server", () => {
   let peer: GrpcJsPeer;
   beforeAll(async () => {
     peer = await startGrpcJsServer(

@@ -2,10 +2,12 @@
 # Builds the grpc-go interop peer (server and client) offline from Debian's Go sources.
 #
 # Usage: test/interop/go/build.sh [OUT_DIR]      (default: dist/interop-go; prints the binaries' paths)
+#        test/interop/go/build.sh --check        (only checks the toolchain: exit 0, or 1 with the reason)
 #
-# Needs the Debian packages golang-go, golang-google-grpc-dev (grpc-go 1.33 and
-# github.com/golang/protobuf 1.3 with protoc-gen-go) and protobuf-compiler; installs nothing
-# itself and fails with a clear message when any is missing. Everything is built in GOPATH mode
+# Needs the Debian packages golang-go, golang-google-grpc-dev (grpc-go 1.33),
+# golang-github-golang-protobuf-1-3-dev (protoc-gen-go with plugins=grpc: golang-google-grpc-dev
+# accepts the 1.5 package instead, whose protoc-gen-go has no grpc plugin) and protobuf-compiler;
+# installs nothing itself and fails with a clear message when any is missing. Everything is built in GOPATH mode
 # in a temporary GOPATH (no module download, GOPROXY=off): protoc-gen-go from source, the Go
 # messages generated from protos/grpc/testing/*.proto, then the two programs. Nothing generated
 # is written into the source tree. GOCODE overrides where the Go sources are (/usr/share/gocode).
@@ -13,9 +15,11 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
+CHECK_ONLY=false
+if [[ "${1:-}" == "--check" ]]; then CHECK_ONLY=true; shift; fi
 OUT_DIR="${1:-$ROOT/dist/interop-go}"
 GOCODE="${GOCODE:-/usr/share/gocode}"
-PACKAGES_HINT="the Debian packages it needs: apt-get install -y golang-go golang-google-grpc-dev protobuf-compiler"
+PACKAGES_HINT="the Debian packages it needs: apt-get install -y golang-go golang-google-grpc-dev golang-github-golang-protobuf-1-3-dev protobuf-compiler"
 
 fail() {
   echo "build.sh: $*" >&2
@@ -27,9 +31,13 @@ command -v protoc >/dev/null || fail "protoc is not installed; $PACKAGES_HINT"
 for package in google.golang.org/grpc github.com/golang/protobuf/protoc-gen-go golang.org/x/net/http2; do
   [[ -d "$GOCODE/src/$package" ]] || fail "the Go sources of $package are missing under $GOCODE/src; $PACKAGES_HINT"
 done
+# golang-protobuf 1.3's protoc-gen-go has the grpc plugin (--go_out=plugins=grpc); 1.4 and later do not.
+[[ -f "$GOCODE/src/github.com/golang/protobuf/protoc-gen-go/grpc/grpc.go" ]] ||
+  fail "protoc-gen-go under $GOCODE/src has no grpc plugin (golang-protobuf 1.3 is not installed); $PACKAGES_HINT"
 for proto in empty messages test; do
   [[ -f "$ROOT/protos/grpc/testing/$proto.proto" ]] || fail "protos/grpc/testing/$proto.proto is missing"
 done
+if [[ "$CHECK_ONLY" == true ]]; then exit 0; fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/h2grpc-interop-go.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
