@@ -32,6 +32,23 @@ describe.skipIf(!hasOpenssl)("TLS against an h2grpc server", () => {
     await mtlsPeer.close();
   });
 
+  // Node warns DEP0123 once per process when an IP is set as the TLS server name (RFC 6066 §3),
+  // so this runs first in its file: a fork of its own.
+  it("#12 dials 127.0.0.1 over TLS without setting an IP as the server name (no DEP0123)", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error & { code?: string }): void => void warnings.push(warning.code ?? warning.name);
+    process.on("warning", onWarning);
+    const client = createClient(Echo, { address: tlsPeer.address, credentials: channelTls({ ca: certs.caCert }) });
+    try {
+      expect(await client.unary({ message: "ip" })).toMatchObject({ message: "ip||" }); // the certificate's IP SAN
+      await new Promise((resolve) => setImmediate(resolve)); // process warnings are emitted on the next tick
+      expect(warnings).not.toContain("DEP0123");
+    } finally {
+      process.off("warning", onWarning);
+      closeClient(client);
+    }
+  });
+
   it("connects with the CA and a server-name override (gsh.com while dialling 127.0.0.1)", async () => {
     const client = createClient(Echo, {
       address: tlsPeer.address,
