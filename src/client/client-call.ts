@@ -275,6 +275,8 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
             streamError: this.#streamError,
             isSessionDestroyed: this.#session?.destroyed === true,
             rstCode: this.#stream?.rstCode ?? NGHTTP2_NO_ERROR,
+            hasResponseHeaders: this.#hasResponseHeaders,
+            isTls: this.#channel.isSecure,
           });
     this.#finish(error, trailers);
   }
