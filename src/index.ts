@@ -5,7 +5,7 @@ export { Metadata, type MetadataValue, type MetadataValueFor } from "./metadata.
 export { encodeRpcStatus, decodeRpcStatus, type AnyMessage, type RpcStatus } from "./rpc-status.js";
 export type { MethodKind, Serializer, MethodDefinition, AnyMethodDefinition, ServiceDefinition } from "./definition.js";
 export type { Interceptor } from "./interceptor.js";
-export { loadService, loadProto, serviceFromRoot, type LoadProtoOptions } from "./codec/load-service.js";
+export { loadService, loadProto, serviceFromRoot, type LoadProtoOptions, type ProtoPath } from "./codec/load-service.js";
 export { createProtobufSerializer } from "./codec/protobuf-serializer.js";
 export { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from "./framing/frame-decoder.js";
 export {

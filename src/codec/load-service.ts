@@ -1,15 +1,17 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { existsSync } from "node:fs";
 import protobuf from "protobufjs";
 import type { Method, Root } from "protobufjs";
 import type { AnyMethodDefinition, MethodDefinition, MethodKind, ServiceDefinition } from "../definition.js";
 import { createProtobufSerializer } from "./protobuf-serializer.js";
+import { ProtoFilesResolver, resolveAllNamingFile, toFilePath, type ProtoPath } from "./proto-files-resolver.js";
+
+export type { ProtoPath } from "./proto-files-resolver.js";
 
 /** Where and how .proto files are read. */
 export interface LoadProtoOptions {
-  /** Directories searched, in order, for imports (and for the files themselves when relative). */
-  readonly includeDirs?: readonly string[];
+  /** Directories searched, in order, for imports (and for the files themselves when relative): paths or file: URLs. */
+  readonly includeDirs?: readonly ProtoPath[];
 }
 
 // protobufjs bundles the common well-known types; descriptor.proto (needed for custom options)
@@ -20,29 +22,29 @@ const rootCache = new Map<string, Root>();
 
 /**
  * Loads .proto files (imports, include paths, proto2 and proto3, the well-known types) into one
- * protobufjs Root, cached by files and include paths; throws the parser's Error for a missing or
- * invalid file.
+ * protobufjs Root, cached by files and include paths. Paths are absolute, file: URLs
+ * (`new URL("./greeter.proto", import.meta.url)`), or relative to process.cwd() or an include dir.
+ * Throws Error naming the file for a syntax error or an unresolved type, and for a missing file
+ * the paths tried and the include dirs.
  */
-export function loadProto(protoPaths: string | readonly string[], options: LoadProtoOptions = {}): Root {
-  const files = typeof protoPaths === "string" ? [protoPaths] : [...protoPaths];
-  const includeDirs = [...(options.includeDirs ?? []), PROTOBUFJS_DIR];
+export function loadProto(protoPaths: ProtoPath | readonly ProtoPath[], options: LoadProtoOptions = {}): Root {
+  const files = (Array.isArray(protoPaths) ? (protoPaths as readonly ProtoPath[]) : [protoPaths as ProtoPath]).map(toFilePath);
+  const includeDirs = (options.includeDirs ?? []).map(toFilePath);
   const key = JSON.stringify([files, includeDirs]);
   const cached = rootCache.get(key);
   if (cached !== undefined) return cached;
 
   const root = new protobuf.Root();
-  root.resolvePath = (origin, target) => resolveImport(origin, target, includeDirs);
-  root.loadSync(files, { keepCase: false, alternateCommentMode: true });
-  root.resolveAll();
+  const resolver = new ProtoFilesResolver(includeDirs, [PROTOBUFJS_DIR]);
+  root.resolvePath = (origin, target) => resolver.resolve(origin, target);
+  try {
+    root.loadSync(files, { keepCase: false, alternateCommentMode: true });
+  } catch (error) {
+    throw resolver.describeLoadError(error);
+  }
+  resolveAllNamingFile(root);
   rootCache.set(key, root);
   return root;
-}
-
-function resolveImport(origin: string, target: string, includeDirs: readonly string[]): string {
-  if (path.isAbsolute(target)) return target;
-  const candidates = [origin === "" ? target : path.resolve(path.dirname(origin), target)];
-  for (const dir of includeDirs) candidates.push(path.resolve(dir, target));
-  return candidates.find((candidate) => existsSync(candidate)) ?? (candidates[0] as string);
 }
 
 /**
@@ -50,7 +52,7 @@ function resolveImport(origin: string, target: string, includeDirs: readonly str
  * method per RPC and protobufjs serializers; throws TypeError if the files define no such service.
  */
 export function loadService<D extends ServiceDefinition = ServiceDefinition>(
-  protoPaths: string | readonly string[],
+  protoPaths: ProtoPath | readonly ProtoPath[],
   serviceName: string,
   options: LoadProtoOptions = {},
 ): D {
