@@ -2,7 +2,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import protobuf from "protobufjs";
 import type { Method, Root } from "protobufjs";
-import type { AnyMethodDefinition, MethodDefinition, MethodKind, ServiceDefinition } from "../definition.js";
+import type { AnyMethodDefinition, LooseServiceDefinition, MethodDefinition, MethodKind, ServiceDefinition } from "../definition.js";
 import { createProtobufSerializer } from "./protobuf-serializer.js";
 import { ProtoFilesResolver, resolveAllNamingFile, toFilePath, type ProtoPath } from "./proto-files-resolver.js";
 
@@ -51,7 +51,7 @@ export function loadProto(protoPaths: ProtoPath | readonly ProtoPath[], options:
  * Loads the service `serviceName` ("pkg.Service") from .proto files, as a definition with one
  * method per RPC and protobufjs serializers; throws TypeError if the files define no such service.
  */
-export function loadService<D extends ServiceDefinition = ServiceDefinition>(
+export function loadService<D extends ServiceDefinition = LooseServiceDefinition>(
   protoPaths: ProtoPath | readonly ProtoPath[],
   serviceName: string,
   options: LoadProtoOptions = {},
@@ -60,7 +60,7 @@ export function loadService<D extends ServiceDefinition = ServiceDefinition>(
 }
 
 /** Builds the definition of `serviceName` from an already loaded Root; throws TypeError if it is absent. */
-export function serviceFromRoot<D extends ServiceDefinition = ServiceDefinition>(root: Root, serviceName: string): D {
+export function serviceFromRoot<D extends ServiceDefinition = LooseServiceDefinition>(root: Root, serviceName: string): D {
   const found = root.lookup(serviceName);
   if (!(found instanceof protobuf.Service)) {
     throw new TypeError(`service "${serviceName}" is not defined in the loaded .proto files`);

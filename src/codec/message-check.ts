@@ -40,7 +40,9 @@ export function messageChecker(type: Type): (value: unknown) => void {
   const check = objectCheck(type);
   const typeName = type.fullName.slice(1);
   return (value) => {
-    const problem = check(value);
+    // A promise or a generator where a message belongs (a handler of the wrong kind, an unawaited
+    // call) would otherwise pass as a message without fields.
+    const problem = isPromiseOrIterable(value) ? mismatch(`message ${typeName} (an object)`, value) : check(value);
     if (problem !== undefined) throw new InvalidMessageError(`${typeName}${problem}`);
   };
 }
@@ -208,11 +210,19 @@ function mismatch(expected: string, value: unknown): string {
   return `: expected ${expected}, got ${describeValue(value)}`;
 }
 
+function isPromiseOrIterable(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  return Symbol.asyncIterator in value || Symbol.iterator in value || typeof (value as { then?: unknown }).then === "function";
+}
+
 /** The value's type, and numbers themselves (a range error needs them); never string contents, which may be private. */
 function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (value instanceof Uint8Array) return "a Uint8Array";
+  if (typeof value === "object" && Symbol.asyncIterator in value) return "an async iterable";
+  if (typeof value === "object" && Symbol.iterator in value) return "an iterable";
+  if (typeof (value as { then?: unknown } | undefined)?.then === "function") return "a promise";
   if (typeof value === "number") return `the number ${value}`;
   if (typeof value === "object") return `an object`;
   return `a ${typeof value}`;

@@ -79,6 +79,9 @@ describe("checkMessage", () => {
     ["demo.v1.Request: oneof size may hold one field, but radius and extent are set", { radius: 1, extent: { x: 1 } }],
     ["demo.v1.Request.ints[1]: expected int32 (an integer from -2147483648 to 2147483647), got a string", { ints: [1, "2"] }],
     ["demo.v1.Request: expected message demo.v1.Request (an object), got null", null],
+    ["demo.v1.Request: expected message demo.v1.Request (an object), got a promise", Promise.resolve({})],
+    ["demo.v1.Request: expected message demo.v1.Request (an object), got an async iterable", (async function* () {})()],
+    ["demo.v1.Request: expected message demo.v1.Request (an object), got an iterable", new Set()],
     ["demo.v1.Request: expected message demo.v1.Request (an object), got a string", "name"],
   ])("refuses with %s", (message, value) => {
     expect(problemOf(value)).toBe(message);
