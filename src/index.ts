@@ -32,7 +32,7 @@ export {
 } from "./transport/tls.js";
 export { VERSION } from "./version.js";
 
-// Server (STYLE.md §4-§7).
+// Server (ARCHITECTURE.md §4-§6).
 export { createServer } from "./server/server.js";
 export type { ServerCallContext } from "./server/call-context.js";
 export type {
