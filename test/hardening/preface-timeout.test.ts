@@ -24,8 +24,9 @@ function startListener(isTls: boolean): Promise<number> {
     keepalive: { timeoutMs: 20_000, minPingIntervalMs: 300_000, permitWithoutCalls: false },
   });
   listeners.push(listener);
-  const certs = testCerts();
-  return listener.listen("127.0.0.1", 0, isTls ? serverTls({ cert: certs.serverCert, key: certs.serverKey }) : insecure());
+  // Certificates only for TLS: the h2c test runs without openssl.
+  const credentials = isTls ? serverTls({ cert: testCerts().serverCert, key: testCerts().serverKey }) : insecure();
+  return listener.listen("127.0.0.1", 0, credentials);
 }
 
 describe("the preface timeout", () => {
