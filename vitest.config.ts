@@ -17,7 +17,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
-    // STYLE.md §9: `unit` (the wire vocabulary, no server) and `e2e` (everything else);
+    // CONTRIBUTING.md §1: `unit` (the wire vocabulary, no server) and `e2e` (everything else);
     // `npm test` runs both, `npx vitest run --project unit` only the first.
     projects: [
       { extends: true, test: { name: "unit", include: UNIT_TESTS } },

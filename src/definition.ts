@@ -43,6 +43,33 @@ export interface MethodDefinition<
 /** Any method, whatever its message types (Serializer uses method syntax, so every definition fits). */
 export type AnyMethodDefinition = MethodDefinition<unknown, unknown, unknown, unknown>;
 
+/**
+ * A field value of a message loaded without typed stubs, as a sender writes it. The .proto
+ * decides at run time whether it fits (a client call fails with INVALID_ARGUMENT if not).
+ */
+export type LooseValue = string | number | boolean | null | undefined | Uint8Array | LooseMessage | readonly LooseValue[];
+
+/** A message loaded without typed stubs, as a sender writes it: an object literal of fields. */
+export interface LooseMessage {
+  readonly [field: string]: LooseValue;
+}
+
+/**
+ * What a call or a handler of a method loaded without typed stubs deals in where TypeScript
+ * cannot know the method's kind: a unary call returns a Promise and a server-streaming call an
+ * async iterable, a unary handler gets a message and a client-streaming one an async iterable,
+ * and only the .proto, read at run time, says which. The one deliberate `any` of the public API
+ * (as proto-loader users have with grpc-js); typed stubs (h2grpc-gen) never reach it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type KindUnknown = any;
+
+/** A method of a service loaded without typed stubs: loose messages, and a kind known only at run time. */
+export type LooseMethodDefinition = MethodDefinition<LooseMessage, LooseMessage, LooseMessage, LooseMessage>;
+
+/** A service loaded without typed stubs: `loadService("greeter.proto", "demo.v1.Greeter")`. */
+export type LooseServiceDefinition = ServiceDefinition<Record<string, LooseMethodDefinition>>;
+
 /** A service: its fully qualified name and its methods by local (lowerCamel) name. */
 export interface ServiceDefinition<
   Methods extends Record<string, AnyMethodDefinition> = Record<string, AnyMethodDefinition>,

@@ -3,9 +3,20 @@ export { Status, isStatus } from "./status.js";
 export { GrpcError, type GrpcErrorOptions } from "./grpc-error.js";
 export { Metadata, type MetadataValue, type MetadataValueFor } from "./metadata.js";
 export { encodeRpcStatus, decodeRpcStatus, type AnyMessage, type RpcStatus } from "./rpc-status.js";
-export type { MethodKind, Serializer, MethodDefinition, AnyMethodDefinition, ServiceDefinition } from "./definition.js";
+export type {
+  MethodKind,
+  Serializer,
+  MethodDefinition,
+  AnyMethodDefinition,
+  ServiceDefinition,
+  LooseValue,
+  LooseMessage,
+  LooseMethodDefinition,
+  LooseServiceDefinition,
+  KindUnknown,
+} from "./definition.js";
 export type { Interceptor } from "./interceptor.js";
-export { loadService, loadProto, serviceFromRoot, type LoadProtoOptions } from "./codec/load-service.js";
+export { loadService, loadProto, serviceFromRoot, type LoadProtoOptions, type ProtoPath } from "./codec/load-service.js";
 export { createProtobufSerializer } from "./codec/protobuf-serializer.js";
 export { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from "./framing/frame-decoder.js";
 export {
@@ -21,7 +32,7 @@ export {
 } from "./transport/tls.js";
 export { VERSION } from "./version.js";
 
-// Server (STYLE.md §4-§7).
+// Server (ARCHITECTURE.md §4-§6).
 export { createServer } from "./server/server.js";
 export type { ServerCallContext } from "./server/call-context.js";
 export type {
@@ -31,6 +42,7 @@ export type {
   BidiStreamingHandler,
   HandlerFor,
   AnyHandler,
+  LooseHandler,
   ServiceImpl,
 } from "./server/service-impl.js";
 export type { IncomingCall, ServerInvoke, ServerInterceptor } from "./server/server-interceptor.js";
@@ -56,6 +68,7 @@ export type {
   ClientStreamingMethod,
   BidiStreamingMethod,
   ClientMethodFor,
+  LooseClientMethod,
   ServiceClient,
 } from "./client/service-client.js";
 export type { BackoffOptions, ChannelOptions, Channel, ClientOptions, ConnectivityState } from "./client/client-options.js";

@@ -1,5 +1,5 @@
 /**
- * Interceptors: one onion per side (STYLE.md §6). The first interceptor in an array is the
+ * Interceptors: one onion per side (ARCHITECTURE.md §5). The first interceptor in an array is the
  * outermost: it sees a call first and its result last.
  */
 export type Interceptor<Invoke> = (next: Invoke) => Invoke;

@@ -1,4 +1,4 @@
-// STYLE.md §1: imports point one way. Computed from the import lines of src/, so a new file is
+// ARCHITECTURE.md §1: imports point one way. Computed from the import lines of src/, so a new file is
 // checked the moment it exists.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -19,7 +19,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   index: ["root", "framing", "codec", "transport", "server", "client", "services"],
 };
 
-// Runtime dependency rule (STYLE.md §10): node built-ins and protobufjs only.
+// Runtime dependency rule (CONTRIBUTING.md §3): node built-ins and protobufjs only.
 const isAllowedPackage = (specifier: string): boolean => specifier.startsWith("node:") || /^protobufjs(\/|$)/.test(specifier);
 
 function sourceFiles(dir: string): string[] {
@@ -65,7 +65,7 @@ for (const file of files) {
   }
 }
 
-describe("architecture (STYLE.md §1)", () => {
+describe("architecture (ARCHITECTURE.md §1)", () => {
   it("finds the source files and their imports", () => {
     expect(files.length).toBeGreaterThan(20);
     const source = [

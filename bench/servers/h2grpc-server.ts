@@ -3,7 +3,7 @@ import { insecure } from "../../src/transport/tls.js";
 import { Bench, SMALL_REPLY } from "../bench-messages.js";
 import type { BenchServer } from "./bench-server.js";
 
-// The handlers are written as an h2grpc user would write them (STYLE.md §4).
+// The handlers are written as an h2grpc user would write them (ARCHITECTURE.md §4).
 
 /** Starts an h2grpc server on 127.0.0.1 on a free port; rejects if it cannot listen. */
 export async function startH2grpcServer(): Promise<BenchServer> {

@@ -1,5 +1,5 @@
 // `npm start` and `npm run tutorial` land here: build dist/ if it is missing or older than the
-// TypeScript sources (npm install builds it once through "prepare"), then run the built entry in
+// TypeScript sources (a fresh clone has none: npm install builds nothing), then run the built entry in
 // this same process, so Ctrl-C and SIGTERM reach the server directly.
 //   node examples/tutorial/launch.mjs server [flags]    → dist/examples/tutorial/main.js
 //   node examples/tutorial/launch.mjs lesson <name> ... → dist/examples/tutorial/lessons/run-lesson.js

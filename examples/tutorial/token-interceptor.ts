@@ -1,5 +1,5 @@
 // The tutorial's token check, as one server interceptor for all four kinds of RPC (grpc-go needs
-// a unary and a stream interceptor for this; STYLE.md §6 has one shape).
+// a unary and a stream interceptor for this; h2grpc has one shape, ARCHITECTURE.md §5).
 import { GrpcError, Status, type IncomingCall, type Metadata, type ServerInterceptor, type ServerInvoke } from "h2grpc";
 
 /** The token the tutorial's clients send as metadata. */
@@ -29,7 +29,7 @@ export function requireToken(options: { readonly openServices?: readonly string[
 }
 
 // The check runs when the server starts pulling responses, before the handler is called; its
-// GrpcError ends the call with that status (STYLE.md §6's generator form of an interceptor).
+// GrpcError ends the call with that status (the generator form of an interceptor, ARCHITECTURE.md §5).
 async function* checkTokenThen(next: ServerInvoke, call: IncomingCall): AsyncIterable<unknown> {
   checkToken(call.metadata);
   yield* next(call);

@@ -3,9 +3,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { GENERATED_HEADER, generateTypes } from "../codec/generate-types.js";
+import { VERSION } from "../version.js";
 
 const USAGE = `usage: h2grpc-gen [options] <file.proto>...
        h2grpc-gen --config gen.config.json [--check]
+
+Writes type-only TypeScript for .proto files: for each message Foo, Foo (what a sender passes)
+and Foo__Output (what a receiver gets); for each service, XxxDefinition for
+loadService<XxxDefinition>(protoPath, "pkg.Xxx"). Relative paths are resolved against the
+current directory, then each -I directory.
 
   -o, --out-dir <dir>     where the .ts files go (default: the current directory)
   -I, --include <dir>     a directory to search for imports (repeatable)
@@ -13,6 +19,8 @@ const USAGE = `usage: h2grpc-gen [options] <file.proto>...
       --config <file>     run every target of a JSON file:
                           {"targets": [{"protos": [...], "outDir", "includeDirs"?, "importFrom"?}]}
       --check             write nothing; exit 1 if a generated file is missing, stale or left over
+  -h, --help              print this help
+  -v, --version           print the version
 `;
 
 /** One generation job of a config file: protos (paths, or "dir/*.proto" patterns) into outDir. */
@@ -35,8 +43,9 @@ const processOutput: GenOutput = {
 };
 
 /**
- * Runs h2grpc-gen with command-line arguments; returns the exit code (0 ok, 1 a stale or missing
- * file under --check, 2 usage). Throws the parser's Error for a bad .proto or config file.
+ * Runs h2grpc-gen with command-line arguments; returns the exit code (0 ok, --help and --version
+ * included; 1 a stale or missing file under --check; 2 usage). Throws the parser's Error for a
+ * bad .proto or config file.
  */
 export function runGen(argv: readonly string[], output: GenOutput = processOutput): number {
   const { values, positionals } = parseArgs({
@@ -49,8 +58,13 @@ export function runGen(argv: readonly string[], output: GenOutput = processOutpu
       config: { type: "string" },
       check: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
+      version: { type: "boolean", short: "v", default: false },
     },
   });
+  if (values.version) {
+    output.stdout(`h2grpc-gen ${VERSION}\n`);
+    return 0;
+  }
   if (values.help || (positionals.length === 0 && values.config === undefined)) {
     output.stdout(USAGE);
     return values.help ? 0 : 2;

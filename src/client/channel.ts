@@ -3,6 +3,7 @@ import { DEFAULT_MAX_SEND_MESSAGE_BYTES } from "../codec/message-codec.js";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
 import { ClientConnection, type ConnectionEvents } from "../transport/client-connection.js";
+import { describeConnectFailure } from "../transport/connection-hints.js";
 import { insecure, type ChannelCredentials } from "../transport/tls.js";
 import { ConnectionBackoff, backoffSettings } from "./backoff.js";
 import type { Channel, ChannelOptions, ConnectivityState } from "./client-options.js";
@@ -207,7 +208,7 @@ export class ChannelImpl implements Channel, ConnectionEvents {
   #connectFailed(cause: unknown): void {
     this.#connection = undefined;
     this.#state = "TRANSIENT_FAILURE";
-    const reason = cause instanceof Error ? cause.message : "connection closed before it was established";
+    const reason = describeConnectFailure(cause, this.isSecure);
     this.#lastError = new GrpcError(Status.UNAVAILABLE, `failed to connect to ${this.target}: ${reason}`, undefined, { cause });
     const waiting: ConnectionWaiter[] = [];
     for (const waiter of this.#takeWaiters()) {

@@ -287,6 +287,8 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
       isConnectionLost: this.#connection?.isDestroyed === true,
       hasReceivedGoaway: this.#connection?.hasReceivedGoaway === true,
       rstCode: this.#stream?.rstCode ?? NGHTTP2_NO_ERROR,
+      hasResponseHeaders: this.#hasResponseHeaders,
+      isTls: this.#channel.isSecure,
     };
     let error: GrpcError | undefined;
     if (trailers === undefined) error = errorForStreamClosedWithoutTrailers(facts);

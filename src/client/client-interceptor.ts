@@ -28,5 +28,5 @@ export interface IncomingResponse {
 /** Sends the call through the rest of the onion; resolves once response headers arrive, rejects with GrpcError. */
 export type ClientInvoke = (call: OutgoingCall) => Promise<IncomingResponse>;
 
-/** A client interceptor (STYLE.md §6). */
+/** A client interceptor (ARCHITECTURE.md §5). */
 export type ClientInterceptor = Interceptor<ClientInvoke>;

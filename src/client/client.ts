@@ -14,7 +14,7 @@ import { captureCallSite, withAwaitingCallerStack } from "./call-site.js";
 const ownedChannels = new WeakMap<object, ChannelImpl>();
 
 /**
- * Creates a typed client with one lowerCamel method per RPC of `definition` (STYLE.md §4, §7),
+ * Creates a typed client with one lowerCamel method per RPC of `definition` (ARCHITECTURE.md §4),
  * on `options.channel` or on a new channel to `options.address`. Throws TypeError for a malformed
  * address or a channel not made by createChannel.
  */

@@ -1,4 +1,4 @@
-import type { MethodDefinition, ServiceDefinition } from "../definition.js";
+import type { KindUnknown, MethodDefinition, MethodKind, ServiceDefinition } from "../definition.js";
 import type { CallOptions } from "./call-options.js";
 import type { BidiStreamingCall, ClientStreamingCall, ServerStreamingCall } from "./calls.js";
 
@@ -20,10 +20,23 @@ export interface BidiStreamingMethod<Req, ResOut> {
   (options?: CallOptions): BidiStreamingCall<Req, ResOut>;
 }
 
-/** The client shape a method definition calls for. */
+/**
+ * A method of a client whose definition was loaded without typed stubs: it takes a message, or
+ * an iterable of them, and returns what its kind returns (a Promise for unary and client-streaming
+ * calls given their requests, an async iterable call object for server-streaming and bidi calls),
+ * which only the .proto knows; generate typed stubs (h2grpc-gen) for exact types.
+ */
+export interface LooseClientMethod<Req> {
+  (request: Req | RequestSource<Req>, options?: CallOptions): KindUnknown;
+  (options?: CallOptions): KindUnknown;
+}
+
+/** The client shape a method definition calls for (LooseClientMethod when its kind is not known to TypeScript). */
 export type ClientMethodFor<M> =
   M extends MethodDefinition<infer Req, infer _Res, infer _ReqOut, infer ResOut, infer Kind>
-    ? Kind extends "unary"
+    ? [MethodKind] extends [Kind]
+      ? LooseClientMethod<Req>
+      : Kind extends "unary"
       ? UnaryMethod<Req, ResOut>
       : Kind extends "server_streaming"
         ? ServerStreamingMethod<Req, ResOut>

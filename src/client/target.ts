@@ -17,6 +17,8 @@ export function parseTarget(target: string): ChannelTarget {
     if (path === "" || (target.startsWith("unix://") && !path.startsWith("/"))) throw invalid(target, "unix: needs a socket path");
     return { kind: "unix", path, authority: "localhost" };
   }
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(target)?.[1];
+  if (scheme !== undefined && scheme !== "dns") throw withoutScheme(target, scheme);
   let hostPort = target;
   if (target.startsWith("dns:")) {
     hostPort = target.slice("dns:".length);
@@ -51,6 +53,13 @@ function parseHostPort(target: string, hostPort: string): ChannelTarget {
   const port = Number(portText);
   const authority = isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
   return { kind: "tcp", host, port, authority };
+}
+
+// grpc-js and grpc-go read "http://host:port" as a host named "http"; a URL is the usual slip.
+function withoutScheme(target: string, scheme: string): TypeError {
+  const rest = target.slice(scheme.length + 3).replace(/\/+$/, "");
+  const security = scheme.toLowerCase() === "https" ? "channelTls()" : "insecure() (the default) or channelTls()";
+  return invalid(target, `a target has no URL scheme: write "${rest}" (or "dns:///${rest}"); TLS is chosen by credentials: ${security}`);
 }
 
 function invalid(target: string, reason: string): TypeError {

@@ -207,7 +207,9 @@ function fieldType(field: Field, names: TypeNames, side: "input" | "output"): st
 function valueType(field: Field, names: TypeNames, side: "input" | "output"): string {
   const resolved = field.resolvedType;
   if (resolved instanceof protobuf.Type) return side === "input" ? names.of(resolved) : `${names.of(resolved)}__Output`;
-  if (resolved instanceof protobuf.Enum) return side === "input" ? `${names.of(resolved)} | number` : names.of(resolved);
+  // Both sides take the number: senders may pass one, and a received number without a name (an
+  // open enum's unknown value; protobufjs passes closed enums' unknown values through too) stays a number.
+  if (resolved instanceof protobuf.Enum) return `${names.of(resolved)} | number`;
   const scalar = (side === "input" ? INPUT_SCALARS : OUTPUT_SCALARS)[field.type];
   if (scalar === undefined) throw new Error(`field ${field.fullName} has unknown type ${field.type}`);
   return scalar;
@@ -217,7 +219,7 @@ function enumLines(type: Enum, names: TypeNames): string[] {
   const values = Object.keys(type.values).map((value) => JSON.stringify(value));
   const doc = docLines(
     type,
-    `${type.fullName.replace(/^\./, "")}: received as a value name; senders may also pass the number.`,
+    `${type.fullName.replace(/^\./, "")}: received as a value name (a number without a name stays a number); senders may pass either.`,
   );
   return [...doc, `export type ${names.of(type)} = ${values.join(" | ")};`];
 }

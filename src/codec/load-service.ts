@@ -1,15 +1,17 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { existsSync } from "node:fs";
 import protobuf from "protobufjs";
 import type { Method, Root } from "protobufjs";
-import type { AnyMethodDefinition, MethodDefinition, MethodKind, ServiceDefinition } from "../definition.js";
+import type { AnyMethodDefinition, LooseServiceDefinition, MethodDefinition, MethodKind, ServiceDefinition } from "../definition.js";
 import { createProtobufSerializer } from "./protobuf-serializer.js";
+import { ProtoFilesResolver, resolveAllNamingFile, toFilePath, type ProtoPath } from "./proto-files-resolver.js";
+
+export type { ProtoPath } from "./proto-files-resolver.js";
 
 /** Where and how .proto files are read. */
 export interface LoadProtoOptions {
-  /** Directories searched, in order, for imports (and for the files themselves when relative). */
-  readonly includeDirs?: readonly string[];
+  /** Directories searched, in order, for imports (and for the files themselves when relative): paths or file: URLs. */
+  readonly includeDirs?: readonly ProtoPath[];
 }
 
 // protobufjs bundles the common well-known types; descriptor.proto (needed for custom options)
@@ -20,24 +22,27 @@ const rootCache = new Map<string, Root>();
 
 /**
  * Loads .proto files (imports, include paths, proto2 and proto3, the well-known types) into one
- * protobufjs Root, cached by files and include paths; throws the parser's Error for a missing or
- * invalid file, and Error naming the fix when files loaded together declare the same name.
+ * protobufjs Root, cached by files and include paths. Paths are absolute, file: URLs
+ * (`new URL("./greeter.proto", import.meta.url)`), or relative to process.cwd() or an include dir.
+ * Throws Error naming the file for a syntax error or an unresolved type, for a missing file the
+ * paths tried and the include dirs, and naming the fix when files loaded together declare the same name.
  */
-export function loadProto(protoPaths: string | readonly string[], options: LoadProtoOptions = {}): Root {
-  const files = typeof protoPaths === "string" ? [protoPaths] : [...protoPaths];
-  const includeDirs = [...(options.includeDirs ?? []), PROTOBUFJS_DIR];
+export function loadProto(protoPaths: ProtoPath | readonly ProtoPath[], options: LoadProtoOptions = {}): Root {
+  const files = (Array.isArray(protoPaths) ? (protoPaths as readonly ProtoPath[]) : [protoPaths as ProtoPath]).map(toFilePath);
+  const includeDirs = (options.includeDirs ?? []).map(toFilePath);
   const key = JSON.stringify([files, includeDirs]);
   const cached = rootCache.get(key);
   if (cached !== undefined) return cached;
 
   const root = new protobuf.Root();
-  root.resolvePath = (origin, target) => resolveImport(origin, target, includeDirs);
+  const resolver = new ProtoFilesResolver(includeDirs, [PROTOBUFJS_DIR]);
+  root.resolvePath = (origin, target) => resolver.resolve(origin, target);
   try {
     root.loadSync(files, { keepCase: false, alternateCommentMode: true });
   } catch (error) {
-    throw explainDuplicateName(error, files);
+    throw explainDuplicateName(error, files) ?? resolver.describeLoadError(error);
   }
-  root.resolveAll();
+  resolveAllNamingFile(root);
   rootCache.set(key, root);
   return root;
 }
@@ -45,8 +50,8 @@ export function loadProto(protoPaths: string | readonly string[], options: LoadP
 // protobufjs' "duplicate name 'StreamRequest' in Namespace .my_lib", when several files were
 // loaded together, usually means files that each declare that name (the tutorial's my_lib files):
 // say how to load them instead.
-function explainDuplicateName(error: unknown, files: readonly string[]): unknown {
-  if (files.length < 2 || !(error instanceof Error) || !error.message.startsWith("duplicate name")) return error;
+function explainDuplicateName(error: unknown, files: readonly string[]): Error | undefined {
+  if (files.length < 2 || !(error instanceof Error) || !error.message.startsWith("duplicate name")) return undefined;
   return new Error(
     `${error.message}: ${files.join(", ")} (or their imports) declare the same name, so they cannot share one protobufjs Root; ` +
       "load each with its own loadService() call (a server hosts services from any number of Roots, and reflection describes them all)",
@@ -54,19 +59,12 @@ function explainDuplicateName(error: unknown, files: readonly string[]): unknown
   );
 }
 
-function resolveImport(origin: string, target: string, includeDirs: readonly string[]): string {
-  if (path.isAbsolute(target)) return target;
-  const candidates = [origin === "" ? target : path.resolve(path.dirname(origin), target)];
-  for (const dir of includeDirs) candidates.push(path.resolve(dir, target));
-  return candidates.find((candidate) => existsSync(candidate)) ?? (candidates[0] as string);
-}
-
 /**
  * Loads the service `serviceName` ("pkg.Service") from .proto files, as a definition with one
  * method per RPC and protobufjs serializers; throws TypeError if the files define no such service.
  */
-export function loadService<D extends ServiceDefinition = ServiceDefinition>(
-  protoPaths: string | readonly string[],
+export function loadService<D extends ServiceDefinition = LooseServiceDefinition>(
+  protoPaths: ProtoPath | readonly ProtoPath[],
   serviceName: string,
   options: LoadProtoOptions = {},
 ): D {
@@ -74,7 +72,7 @@ export function loadService<D extends ServiceDefinition = ServiceDefinition>(
 }
 
 /** Builds the definition of `serviceName` from an already loaded Root; throws TypeError if it is absent. */
-export function serviceFromRoot<D extends ServiceDefinition = ServiceDefinition>(root: Root, serviceName: string): D {
+export function serviceFromRoot<D extends ServiceDefinition = LooseServiceDefinition>(root: Root, serviceName: string): D {
   const found = root.lookup(serviceName);
   if (!(found instanceof protobuf.Service)) {
     throw new TypeError(`service "${serviceName}" is not defined in the loaded .proto files`);

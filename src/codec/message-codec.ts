@@ -4,11 +4,12 @@ import type { Frame } from "../framing/frame.js";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
 import type { Compression } from "./compression.js";
+import { InvalidMessageError } from "./message-check.js";
 
 /** grpc-go's default send limit is effectively unlimited (MaxInt32); so is ours. */
 export const DEFAULT_MAX_SEND_MESSAGE_BYTES = 2 ** 31 - 1;
 
-/** Serializes a message; throws INTERNAL if the value cannot be serialized. */
+/** Serializes a message; throws INVALID_ARGUMENT if the value does not fit its type, INTERNAL if it cannot be serialized otherwise. */
 export function serializeMessage<In>(serializer: Serializer<In, unknown>, value: In): Uint8Array {
   try {
     return serializer.serialize(value);
@@ -17,7 +18,12 @@ export function serializeMessage<In>(serializer: Serializer<In, unknown>, value:
   }
 }
 
+// A value that does not fit its message type is the caller's mistake (INVALID_ARGUMENT, as grpc-go's
+// marshalling errors on the client); anything else the serializer throws is INTERNAL.
 function serializeError(error: unknown): GrpcError {
+  if (error instanceof InvalidMessageError) {
+    return new GrpcError(Status.INVALID_ARGUMENT, `message does not fit its type: ${error.message}`, undefined, { cause: error });
+  }
   return new GrpcError(Status.INTERNAL, `could not serialize message: ${(error as Error).message}`, undefined, { cause: error });
 }
 

@@ -1,6 +1,7 @@
 import protobuf from "protobufjs";
 import type { Field, Type } from "protobufjs";
 import type { Serializer } from "../definition.js";
+import { messageChecker } from "./message-check.js";
 
 /**
  * How decoded messages look to users, here and nowhere else: lowerCamel field names (the proto3
@@ -24,13 +25,20 @@ export const TO_OBJECT_OPTIONS = {
  */
 const DECODE_OPTIONS = { ...TO_OBJECT_OPTIONS, defaults: false } as const;
 
-/** Builds the serializer of a protobufjs message type; `deserialize` throws for invalid bytes. */
+/**
+ * Builds the serializer of a protobufjs message type; `serialize` throws InvalidMessageError for a
+ * value that does not fit the type, `deserialize` throws for invalid bytes.
+ */
 export function createProtobufSerializer<In = unknown, Out = In>(type: Type): Serializer<In, Out> {
   const ctor = type.ctor;
-  // An instance of the generated class is already in wire form; plain objects go through
-  // fromObject, which accepts every input form listed above and rejects wrong types.
-  const toMessage = (value: In): protobuf.Message =>
-    value instanceof ctor ? (value as unknown as protobuf.Message) : type.fromObject(value as Record<string, unknown>);
+  // An instance of the generated class is already in wire form; plain objects are checked against
+  // the type (message-check.ts: fromObject would silently convert what does not fit), then converted.
+  let check: ((value: unknown) => void) | undefined; // made on first use, like the defaults plan
+  const toMessage = (value: In): protobuf.Message => {
+    if (value instanceof ctor) return value as unknown as protobuf.Message;
+    (check ??= messageChecker(type))(value);
+    return type.fromObject(value as Record<string, unknown>);
+  };
   let plan: DefaultsPlan | undefined; // made on first use: the types it refers to may still be resolving
   return {
     serialize(value: In): Uint8Array {

@@ -12,7 +12,7 @@ import type {
 
 /**
  * Turns one of the four handler shapes into the single invoke shape interceptors wrap
- * (STYLE.md §4, §6): requests in as an async iterable, responses out as one. Used only when the
+ * (ARCHITECTURE.md §4, §5): requests in as an async iterable, responses out as one. Used only when the
  * server has interceptors; without them the server calls handlers directly.
  */
 export function adaptHandler(method: AnyMethodDefinition, handler: AnyHandler): ServerInvoke {

@@ -6,7 +6,6 @@ import { Metadata, type OutgoingHeaderValues } from "../metadata.js";
 import { Status } from "../status.js";
 import { armDeadline, deadlineExceeded } from "../deadline.js";
 import { ACCEPT_ENCODING_HEADER, type Compression } from "../codec/compression.js";
-import { encodeMessage } from "../codec/message-codec.js";
 import { FrameDecoder } from "../framing/frame-decoder.js";
 import { GRPC_CONTENT_TYPE } from "../transport/grpc-headers.js";
 import { errorTrailers, okTrailers, trailersOnlyResponse } from "../transport/status-trailers.js";
@@ -14,6 +13,7 @@ import { peerCertificateOf } from "../transport/tls.js";
 import type { ServerCallContext } from "./call-context.js";
 import { ResponseCompression } from "./response-compression.js";
 import { resetAfterStatus } from "./reset-after-status.js";
+import { encodeResponse } from "./invalid-response.js";
 
 const { NGHTTP2_CANCEL, NGHTTP2_INTERNAL_ERROR, NGHTTP2_NO_ERROR } = http2.constants;
 const CALL = Symbol("h2grpc.serverCall");
@@ -158,10 +158,10 @@ export class ServerCall implements ServerCallContext {
     this.#controller?.abort(reason);
   }
 
-  /** Serializes and frames a response; throws INTERNAL (serialize) or RESOURCE_EXHAUSTED (maxSendMessageBytes). */
+  /** Serializes and frames a response; throws INTERNAL (serialize, invalid-response.ts) or RESOURCE_EXHAUSTED (maxSendMessageBytes). */
   encode(message: unknown): Uint8Array | Promise<Uint8Array> {
     const compression = this.#isCompressing() ? this.#responseCompression().forMessage() : undefined;
-    return encodeMessage(this.method.responseSerializer, message, compression, this.config.maxSendMessageBytes);
+    return encodeResponse(this.method.responseSerializer, message, compression, this.config.maxSendMessageBytes);
   }
 
   /** Writes frame bytes (sending the headers first if needed); returns false when the caller should wait for 'drain'. */

@@ -17,7 +17,7 @@ export interface IncomingCall {
 export type ServerInvoke = (call: IncomingCall) => AsyncIterable<unknown>;
 
 /**
- * A server interceptor (STYLE.md §6): wraps the next invoke. Throwing a GrpcError (before or
+ * A server interceptor (ARCHITECTURE.md §5): wraps the next invoke. Throwing a GrpcError (before or
  * while iterating) ends the call with that status; the handler is never reached if it throws first.
  */
 export type ServerInterceptor = Interceptor<ServerInvoke>;

@@ -1,4 +1,4 @@
-import type { AnyMethodDefinition, MethodDefinition, ServiceDefinition } from "../definition.js";
+import type { AnyMethodDefinition, KindUnknown, MethodDefinition, MethodKind, ServiceDefinition } from "../definition.js";
 import type { ServerCallContext } from "./call-context.js";
 
 /** A unary handler: one request in, one response out. */
@@ -19,10 +19,23 @@ export type BidiStreamingHandler<ReqOut, Res> = (
   context: ServerCallContext,
 ) => AsyncIterable<Res> | Iterable<Res>;
 
-/** The handler shape a method definition calls for. */
+/**
+ * A handler of a method loaded without typed stubs: it gets a message (unary, server-streaming)
+ * or an async iterable of them (client-streaming, bidi), as the method's kind in the .proto says,
+ * and returns (a promise of) one response or an iterable of responses; the server checks at run
+ * time that the shape fits the kind and each response fits its type.
+ */
+export type LooseHandler<Res> = (
+  requestOrRequests: KindUnknown,
+  context: ServerCallContext,
+) => Promise<Res> | Res | AsyncIterable<Res> | Iterable<Res>;
+
+/** The handler shape a method definition calls for (LooseHandler when its kind is not known to TypeScript). */
 export type HandlerFor<M> =
   M extends MethodDefinition<infer _Req, infer Res, infer ReqOut, infer _ResOut, infer Kind>
-    ? Kind extends "unary"
+    ? [MethodKind] extends [Kind]
+      ? LooseHandler<Res>
+      : Kind extends "unary"
       ? UnaryHandler<ReqOut, Res>
       : Kind extends "server_streaming"
         ? ServerStreamingHandler<ReqOut, Res>

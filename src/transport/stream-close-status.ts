@@ -2,6 +2,7 @@ import http2 from "node:http2";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
 import { describeRstCode, statusFromNodeError, statusFromRstCode } from "./error-mapping.js";
+import { describeConnectionClosedEarly } from "./connection-hints.js";
 
 /** What is known about a client stream when it closed. */
 export interface StreamCloseFacts {
@@ -13,6 +14,10 @@ export interface StreamCloseFacts {
   readonly hasReceivedGoaway: boolean;
   /** The stream's RST_STREAM code (NO_ERROR when it ended without one). */
   readonly rstCode: number;
+  /** False when no response headers arrived: a connection that closed then gets a hint (connection-hints.ts). */
+  readonly hasResponseHeaders?: boolean;
+  /** Whether the channel uses TLS, for that hint. */
+  readonly isTls?: boolean;
 }
 
 /**
@@ -27,6 +32,7 @@ export function errorForStreamClosedWithoutTrailers(facts: StreamCloseFacts): Gr
   if (connectionError !== undefined) return connectionError;
   if (facts.isConnectionLost) {
     // Whatever code Node closed the streams with, the cause is the connection.
+    if (facts.hasResponseHeaders === false) return new GrpcError(Status.UNAVAILABLE, describeConnectionClosedEarly(facts.isTls === true));
     return new GrpcError(Status.UNAVAILABLE, "the connection closed before the call ended");
   }
   if (facts.hasReceivedGoaway && facts.rstCode === http2.constants.NGHTTP2_NO_ERROR) {

@@ -75,12 +75,23 @@ describe("h2grpc-gen", () => {
     expect(run().code).toBe(2);
   });
 
+  it("#12 prints its version with --version and -v, and its usage with --help and -h, exiting 0", () => {
+    const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
+    for (const flag of ["--version", "-v"]) expect(run(flag)).toEqual({ code: 0, stdout: `h2grpc-gen ${pkg.version}\n`, stderr: "" });
+    for (const flag of ["--help", "-h"]) {
+      const result = run(flag);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^usage: h2grpc-gen \[options\] <file\.proto>\.\.\./);
+      expect(result.stdout).toContain("-v, --version");
+    }
+  });
+
   it("throws for an unknown option, a bad config and a missing .proto", () => {
     expect(() => run("--nope")).toThrow(/Unknown option '--nope'/);
     const config = path.join(dir, "bad.config.json");
     writeFileSync(config, JSON.stringify({ protos: [] }));
     expect(() => run("--config", config)).toThrow(`${config}: expected {"targets": [...]}`);
     mkdirSync(path.join(dir, "empty"), { recursive: true });
-    expect(() => run("-o", path.join(dir, "empty"), "test/protos/missing.proto")).toThrow(/ENOENT|no such file/);
+    expect(() => run("-o", path.join(dir, "empty"), "test/protos/missing.proto")).toThrow(/^cannot find test\/protos\/missing.proto: tried /);
   });
 });

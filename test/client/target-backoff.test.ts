@@ -27,6 +27,17 @@ describe("parseTarget", () => {
   );
 });
 
+describe("parseTarget with a URL", () => {
+  it.each([
+    ["http://127.0.0.1:50061", /no URL scheme: write "127\.0\.0\.1:50061" \(or "dns:\/\/\/127\.0\.0\.1:50061"\).*insecure\(\)/],
+    ["https://api.example.com:443/", /no URL scheme: write "api\.example\.com:443".*channelTls\(\)/],
+    ["grpc://[::1]:50051", /no URL scheme: write "\[::1\]:50051"/],
+  ])("#12 rejects %s saying targets have no scheme and showing the form to use", (target, message) => {
+    expect(() => parseTarget(target)).toThrow(TypeError);
+    expect(() => parseTarget(target)).toThrow(message);
+  });
+});
+
 describe("ConnectionBackoff", () => {
   it("follows connection-backoff.md: 1 s, x1.6 up to 120 s, ±20% jitter", () => {
     const backoff = new ConnectionBackoff(backoffSettings(), () => 0.5); // 0.5 → no jitter

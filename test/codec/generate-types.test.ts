@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { generateTypes, GENERATED_HEADER } from "../../src/codec/generate-types.js";
 import { loadService } from "../../src/codec/load-service.js";
 import { TO_OBJECT_OPTIONS } from "../../src/codec/protobuf-serializer.js";
+import type { Shape__Output, ShapesDefinition } from "./protos/gen/shapes.js";
 
 const FIXTURES = ["test/codec/protos/shapes.proto", "test/codec/protos/legacy.proto"];
 const INCLUDE = { includeDirs: ["test/codec/protos/include"] };
@@ -53,10 +54,19 @@ describe("generateTypes", () => {
     expect(legacy).toMatch(/^ {2}balance: string;$/m);
   });
 
-  it("types enums as a union of names, and also numbers for senders", () => {
+  it("types enums as a union of names, or numbers, for senders and receivers", () => {
     expect(shapes).toContain('export type Shape_Kind = "KIND_UNSPECIFIED" | "CIRCLE" | "POLYGON";');
     expect(shapes).toMatch(/^ {2}kind\?: Shape_Kind \| number;$/m);
-    expect(shapes).toMatch(/^ {2}kind: Shape_Kind;$/m);
+    expect(shapes).toMatch(/^ {2}kind: Shape_Kind \| number;$/m);
+  });
+
+  it("#12 types a received enum as the number it arrives as when the number has no name", () => {
+    const definition = loadService<ShapesDefinition>("test/codec/protos/shapes.proto", "h2grpc.fixture.Shapes", INCLUDE);
+    const serializer = definition.methods.getShape.responseSerializer;
+    const unnamed: Shape__Output["kind"] = 99; // typecheck fails here if the output type has names only
+    const received: Shape__Output = serializer.deserialize(serializer.serialize({ kind: unnamed }));
+    expect(received.kind).toBe(99);
+    expect(serializer.deserialize(serializer.serialize({ kind: "CIRCLE" })).kind).toBe("CIRCLE");
   });
 
   it("types oneof members as optional and adds the oneof name field, also for proto3 optional", () => {

@@ -100,14 +100,16 @@ describe("message codec", () => {
     expect(error.code).toBe(Status.INTERNAL);
   });
 
-  it("rejects a value that cannot be serialized with INTERNAL", () => {
+  it("rejects a value that does not fit its type with INVALID_ARGUMENT naming the field", () => {
     const Shapes = loadService("test/codec/protos/shapes.proto", "h2grpc.fixture.Shapes", {
       includeDirs: ["test/codec/protos/include"],
     });
     const shapes = Shapes.methods.sync?.requestSerializer as NonNullable<typeof Shapes.methods.sync>["requestSerializer"];
     const error = catchGrpcError(() => serializeMessage(shapes, { center: 5 }));
-    expect(error.code).toBe(Status.INTERNAL);
-    expect(error.details).toMatch(/^could not serialize message: /);
+    expect(error.code).toBe(Status.INVALID_ARGUMENT);
+    expect(error.details).toBe(
+      "message does not fit its type: h2grpc.fixture.Shape.center: expected message h2grpc.fixture.Shape.Point (an object), got the number 5",
+    );
   });
   it("encodes a message straight into its frame, byte for byte what serialize + frame gives", () => {
     const value = { message: "hi", id: "42", payload: new Uint8Array(70_000).fill(7) };
@@ -116,7 +118,7 @@ describe("message codec", () => {
     expect(Buffer.from(direct as Uint8Array).equals(Buffer.from(twoStep as Uint8Array))).toBe(true);
   });
 
-  it("applies the send limit and the INTERNAL serialize error on the direct path too", () => {
+  it("applies the send limit and the INVALID_ARGUMENT type check on the direct path too", () => {
     const tooLarge = catchGrpcError(() => encodeMessage(requests, { message: "x".repeat(100) }, undefined, 50));
     expect(tooLarge.code).toBe(Status.RESOURCE_EXHAUSTED);
     expect(tooLarge.details).toBe("sent message of 102 bytes, limit is 50");
@@ -125,7 +127,7 @@ describe("message codec", () => {
     });
     const shapes = Shapes.methods.sync?.requestSerializer as NonNullable<typeof Shapes.methods.sync>["requestSerializer"];
     const invalid = catchGrpcError(() => encodeMessage(shapes, { center: 5 }, undefined, 1000));
-    expect(invalid.code).toBe(Status.INTERNAL);
-    expect(invalid.details).toMatch(/^could not serialize message: /);
+    expect(invalid.code).toBe(Status.INVALID_ARGUMENT);
+    expect(invalid.details).toMatch(/^message does not fit its type: h2grpc\.fixture\.Shape\.center: /);
   });
 });

@@ -23,6 +23,14 @@ export interface TestCerts {
 
 let cached: TestCerts | undefined;
 
+/**
+ * Empty stand-ins for files whose TLS tests are skipped because openssl is missing (see
+ * requirePeer): `it.each` tables are built at collection time, even for skipped tests.
+ */
+export function placeholderCerts(): TestCerts {
+  return { caCert: "", serverCert: "", serverKey: "", clientCert: "", clientKey: "", rogueClientCert: "", rogueClientKey: "", dir: "" };
+}
+
 /** Returns the test certificates, generating them on first use; throws if openssl fails. */
 export function testCerts(): TestCerts {
   if (cached !== undefined) return cached;

@@ -3,11 +3,13 @@ import * as grpc from "@grpc/grpc-js";
 import type { PeerCertificate } from "node:tls";
 import { serverTls } from "../../src/transport/tls.js";
 import { Status } from "../../src/status.js";
-import { testCerts } from "../helpers/certs.js";
+import { placeholderCerts, testCerts } from "../helpers/certs.js";
+import { requirePeer } from "../helpers/peers.js";
 import { Echo, EchoClient } from "../helpers/grpc-js-echo.js";
 import { startServer } from "../helpers/start-server.js";
 
-const certs = testCerts();
+const hasOpenssl = requirePeer("server TLS tests", "openssl");
+const certs = hasOpenssl ? testCerts() : placeholderCerts();
 const NAME_OVERRIDE = { "grpc.ssl_target_name_override": "localhost", "grpc.default_authority": "localhost" };
 
 function clientCredentials(withCert: "good" | "rogue" | "none"): grpc.ChannelCredentials {
@@ -38,7 +40,7 @@ async function startTlsServer(requireClientCertificate: boolean) {
   return { address, peerCertificate: () => peerCertificate };
 }
 
-describe("TLS and mTLS", () => {
+describe.skipIf(!hasOpenssl)("TLS and mTLS", () => {
   it("serves a TLS client that trusts the CA; there is no peer certificate without mTLS", async () => {
     const { address, peerCertificate } = await startTlsServer(false);
     const client = new EchoClient(address, clientCredentials("none"), NAME_OVERRIDE);

@@ -10,6 +10,7 @@ import { loadProto } from "../../src/codec/load-service.js";
 import { describeFile, encodeFileDescriptor } from "../../src/services/file-descriptors.js";
 import { readProtoFiles } from "../../src/services/proto-files.js";
 import { indexSymbols, jsonNameOf, mapEntryName } from "../../src/services/proto-symbols.js";
+import { requirePeer } from "../helpers/peers.js";
 import { declarationsOf, decodeFile, decodeSet, expectSameDeclaration, rebuildRoot } from "./descriptor-helpers.js";
 
 const FIXTURES = path.resolve("test/services/protos");
@@ -33,16 +34,7 @@ function describeAll(includeDir: string, file: string) {
   return files.map((protoFile) => ({ name: protoFile.name, bytes: encodeFileDescriptor(protoFile, symbols) }));
 }
 
-const hasProtoc = (() => {
-  try {
-    execFileSync("protoc", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-describe.skipIf(!hasProtoc)("descriptors against protoc", () => {
+describe.skipIf(!requirePeer("descriptor comparisons with protoc", "protoc"))("descriptors against protoc", () => {
   it.each(CASES)("builds the same FileDescriptorProtos as protoc --include_imports for %s/%s", (includeDir, file) => {
     const dir = mkdtempSync(path.join(tmpdir(), "h2grpc-protoc-"));
     try {

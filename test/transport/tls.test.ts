@@ -13,6 +13,7 @@ import {
   type ServerTlsCredentials,
 } from "../../src/transport/tls.js";
 import { testCerts } from "../helpers/certs.js";
+import { requirePeer } from "../helpers/peers.js";
 
 describe("credentials", () => {
   it("builds insecure, server and channel credentials", () => {
@@ -58,7 +59,7 @@ describe("credentials", () => {
   });
 });
 
-describe("TLS handshakes on loopback", () => {
+describe.skipIf(!requirePeer("TLS handshake tests", "openssl"))("TLS handshakes on loopback", () => {
   const servers: http2.Http2SecureServer[] = [];
   afterEach(async () => {
     await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));

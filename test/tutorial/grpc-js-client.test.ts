@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Status } from "../../src/status.js";
 import { loadTutorialServices } from "../../examples/tutorial/tutorial-services.js";
 import { grpcJsBidi, grpcJsClientStream, grpcJsServerStream, grpcJsUnary } from "./grpc-js-generic.js";
+import { requirePeer } from "../helpers/peers.js";
 import { startTutorialForTest, tutorialCertificateForTest, type TutorialFixture } from "./tutorial-fixture.js";
 
 const services = loadTutorialServices();
@@ -21,16 +22,18 @@ const modes = [
   { name: "TLS with the token as per-RPC credentials", isTls: true },
 ] as const;
 
-describe.each(modes)("grpc-js client, $name", ({ isTls }) => {
+const hasOpenssl = requirePeer("the tutorial's grpc-js client over TLS", "openssl");
+
+describe.each(hasOpenssl ? modes : modes.filter(({ isTls }) => !isTls))("grpc-js client, $name", ({ isTls }) => {
   let fixture: TutorialFixture;
   let client: grpc.Client;
 
   beforeAll(async () => {
-    const { dir, certificate } = tutorialCertificateForTest();
-    fixture = await startTutorialForTest(isTls ? { tls: true, certificateDir: dir } : {});
-    const credentials = isTls
+    const tls = isTls ? tutorialCertificateForTest() : undefined;
+    fixture = await startTutorialForTest(tls !== undefined ? { tls: true, certificateDir: tls.dir } : {});
+    const credentials = tls !== undefined
       ? grpc.credentials.combineChannelCredentials(
-          grpc.credentials.createSsl(Buffer.from(certificate.cert)),
+          grpc.credentials.createSsl(Buffer.from(tls.certificate.cert)),
           grpc.credentials.createFromMetadataGenerator((_params, callback) => callback(null, tokenMetadata())),
         )
       : grpc.credentials.createInsecure();

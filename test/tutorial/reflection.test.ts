@@ -7,6 +7,8 @@ import { channelTls, closeClient, createClient, loadService, type ChannelCredent
 import { protosDir } from "../../examples/tutorial/tutorial-paths.js";
 import { loadTutorialServices } from "../../examples/tutorial/tutorial-services.js";
 import { declarationsOf, decodeFile, expectSameDeclaration, rebuildRoot } from "../services/descriptor-helpers.js";
+import type { TutorialCertificate } from "../../examples/tutorial/tls-certificate.js";
+import { requirePeer } from "../helpers/peers.js";
 import { startTutorialForTest, tutorialCertificateForTest, type TutorialFixture } from "./tutorial-fixture.js";
 
 const services = loadTutorialServices();
@@ -98,11 +100,13 @@ describe.each(["v1", "v1alpha"] as const)("reflection %s on the tutorial server"
   });
 });
 
-describe("reflection and health with --tls", () => {
+describe.skipIf(!requirePeer("tutorial reflection over TLS", "openssl"))("reflection and health with --tls", () => {
   let fixture: TutorialFixture;
-  const { dir, certificate } = tutorialCertificateForTest();
+  let certificate: TutorialCertificate;
   beforeAll(async () => {
-    fixture = await startTutorialForTest({ tls: true, certificateDir: dir });
+    const tls = tutorialCertificateForTest();
+    certificate = tls.certificate;
+    fixture = await startTutorialForTest({ tls: true, certificateDir: tls.dir });
   });
   afterAll(async () => {
     await fixture?.tutorial.close();

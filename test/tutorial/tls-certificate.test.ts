@@ -6,8 +6,9 @@ import path from "node:path";
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { ensureTutorialCertificate, readTutorialCertificate } from "../../examples/tutorial/tls-certificate.js";
+import { requirePeer } from "../helpers/peers.js";
 
-describe("tutorial TLS certificate", () => {
+describe.skipIf(!requirePeer("tutorial certificate tests", "openssl"))("tutorial TLS certificate", () => {
   const base = mkdtempSync(path.join(tmpdir(), "h2grpc-tutorial-cert-"));
   afterAll(() => rmSync(base, { recursive: true, force: true }));
 

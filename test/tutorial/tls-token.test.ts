@@ -8,6 +8,8 @@ import { channelTls, closeClient, createClient, type ChannelCredentials } from "
 import { tlsTokenLesson, tokenCredentials } from "../../examples/tutorial/lessons/tls-token.js";
 import { loadTutorialServices } from "../../examples/tutorial/tutorial-services.js";
 import { grpcJsBidi, grpcJsClientStream, grpcJsServerStream, grpcJsUnary } from "./grpc-js-generic.js";
+import type { TutorialCertificate } from "../../examples/tutorial/tls-certificate.js";
+import { requirePeer } from "../helpers/peers.js";
 import { startTutorialForTest, tutorialCertificateForTest, type TutorialFixture } from "./tutorial-fixture.js";
 
 const services = loadTutorialServices();
@@ -20,12 +22,14 @@ async function rejection(run: () => Promise<unknown>): Promise<{ code?: number }
   );
 }
 
-describe("tutorial server with --tls", () => {
+describe.skipIf(!requirePeer("tutorial TLS and token tests", "openssl"))("tutorial server with --tls", () => {
   let fixture: TutorialFixture;
   let credentials: ChannelCredentials;
-  const { dir, certificate } = tutorialCertificateForTest();
+  let dir: string;
+  let certificate: TutorialCertificate;
 
   beforeAll(async () => {
+    ({ dir, certificate } = tutorialCertificateForTest());
     fixture = await startTutorialForTest({ tls: true, certificateDir: dir });
     credentials = channelTls({ ca: certificate.cert, serverNameOverride: "gsh.com" });
   });

@@ -2,10 +2,12 @@
 # Builds the grpc-go interop peer (server and client) offline from Debian's Go sources.
 #
 # Usage: test/interop/go/build.sh [OUT_DIR]      (default: dist/interop-go; prints the binaries' paths)
+#        test/interop/go/build.sh --check        (only checks the toolchain: exit 0, or 1 with the reason)
 #
-# Needs the Debian packages golang-go, golang-google-grpc-dev (grpc-go 1.33 and
-# github.com/golang/protobuf 1.3 with protoc-gen-go) and protobuf-compiler; installs nothing
-# itself and fails with a clear message when any is missing. Everything is built in GOPATH mode
+# Needs the Debian packages golang-go, golang-google-grpc-dev (grpc-go 1.33),
+# golang-github-golang-protobuf-1-3-dev (protoc-gen-go with plugins=grpc: golang-google-grpc-dev
+# accepts the 1.5 package instead, whose protoc-gen-go has no grpc plugin) and protobuf-compiler;
+# installs nothing itself and fails with a clear message when any is missing. Everything is built in GOPATH mode
 # in a temporary GOPATH (no module download, GOPROXY=off): protoc-gen-go from source, the Go
 # messages generated from protos/grpc/testing/*.proto, then the two programs. Nothing generated
 # is written into the source tree. GOCODE overrides where the Go sources are (/usr/share/gocode).
@@ -13,8 +15,10 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../../.." && pwd)"
+CHECK_ONLY=false
+if [[ "${1:-}" == "--check" ]]; then CHECK_ONLY=true; shift; fi
 OUT_DIR="${1:-$ROOT/dist/interop-go}"
-PACKAGES_HINT="the Debian packages it needs: apt-get install -y golang-go golang-google-grpc-dev protobuf-compiler"
+PACKAGES_HINT="the Debian packages it needs: apt-get install -y golang-go golang-google-grpc-dev golang-github-golang-protobuf-1-3-dev protobuf-compiler"
 # shellcheck source=offline-go.sh
 source "$HERE/offline-go.sh"
 for proto in empty messages test; do

@@ -1,14 +1,15 @@
 // The grpc-go 1.33 peer against h2grpc, with h2grpc in-process: grpc-go's interop client against
 // h2grpc's server (plaintext and TLS) and h2grpc's interop client against grpc-go's server, each
 // case a test. Needs Go and Debian's grpc-go sources (.ci/run installs them); without them only
-// the build script's own error is tested. The full matrix is `npm run test:interop`.
+// the build script's own error is tested (requirePeer says what to install). The full matrix is `npm run test:interop`.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createChannel, createServer, insecure, serverTls, type Channel, type Server } from "../../../src/index.js";
 import { testCerts } from "../../helpers/certs.js";
+import { requirePeer } from "../../helpers/peers.js";
 import { interopCases } from "../client-cases.js";
 import { runClient, startServer, stopAll, type CaseResult } from "../interop-processes.js";
 import { TestService } from "../interop-messages.js";
@@ -20,8 +21,7 @@ import { BUILD_SCRIPT, buildGoPeer, GO_SERVER_CANNOT, type GoPeer } from "./go-p
 // Before any server or channel exists: the compression cases read message flags off the wire.
 installWireTap();
 
-const GOCODE = process.env["GOCODE"] ?? "/usr/share/gocode";
-const isToolchainMissing = spawnSync("go", ["version"]).status !== 0 || !existsSync(path.join(GOCODE, "src/google.golang.org/grpc"));
+const hasGoPeer = requirePeer("grpc-go interop tests", "grpc-go", "openssl");
 /** A cold build compiles grpc-go: allow for a loaded machine. */
 const BUILD_TIMEOUT_MS = 150_000;
 const SERVER_HOST_OVERRIDE = "foo.test.google.fr";
@@ -39,7 +39,7 @@ describe("test/interop/go/build.sh", () => {
   });
 });
 
-describe.skipIf(isToolchainMissing)("grpc-go 1.33 peer", () => {
+describe.skipIf(!hasGoPeer)("grpc-go 1.33 peer", () => {
   let peer: GoPeer;
   beforeAll(async () => {
     // One compile job: a cold grpc-go build (~20 s) then leaves a core to the tests running beside it.

@@ -5,7 +5,8 @@
 # apt-get line to print when something is missing). Afterwards WORK is a temporary directory,
 # removed on exit, GOPATH_DIR its GOPATH, and build_protoc_gen_go builds golang/protobuf 1.3's
 # protoc-gen-go (which still has plugins=grpc) into "$WORK/protoc-gen-go". GOCODE overrides
-# where the Go sources are (/usr/share/gocode).
+# where the Go sources are (/usr/share/gocode). With CHECK_ONLY=true it exits 0 after the checks
+# (build.sh --check: how the tests learn whether the grpc-go toolchain is usable).
 
 GOCODE="${GOCODE:-/usr/share/gocode}"
 
@@ -19,6 +20,10 @@ command -v protoc >/dev/null || fail "protoc is not installed; $PACKAGES_HINT"
 for package in google.golang.org/grpc github.com/golang/protobuf/protoc-gen-go golang.org/x/net/http2; do
   [[ -d "$GOCODE/src/$package" ]] || fail "the Go sources of $package are missing under $GOCODE/src; $PACKAGES_HINT"
 done
+# golang-protobuf 1.3's protoc-gen-go has the grpc plugin (--go_out=plugins=grpc); 1.4 and later do not.
+[[ -f "$GOCODE/src/github.com/golang/protobuf/protoc-gen-go/grpc/grpc.go" ]] ||
+  fail "protoc-gen-go under $GOCODE/src has no grpc plugin (golang-protobuf 1.3 is not installed); $PACKAGES_HINT"
+if [[ "${CHECK_ONLY:-false}" == true ]]; then exit 0; fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/h2grpc-go.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT

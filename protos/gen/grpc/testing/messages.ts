@@ -20,7 +20,7 @@ export interface Payload {
 }
 /** grpc.testing.Payload, as a receiver gets it: every field present with its default. */
 export interface Payload__Output {
-  type: PayloadType;
+  type: PayloadType | number;
   body: Uint8Array;
 }
 
@@ -64,7 +64,7 @@ export interface SimpleRequest {
 /** grpc.testing.SimpleRequest, as a receiver gets it: every field present with its default. */
 export interface SimpleRequest__Output {
   /** Desired payload type in the response. */
-  responseType: PayloadType;
+  responseType: PayloadType | number;
   /** Desired payload size in the response, in bytes. */
   responseSize: number;
   /** Optional input payload. */
@@ -100,7 +100,7 @@ export interface SimpleResponse__Output {
   username: string;
   oauthScope: string;
   serverId: string;
-  grpclbRouteType: GrpclbRouteType;
+  grpclbRouteType: GrpclbRouteType | number;
   hostname: string;
 }
 
@@ -158,7 +158,7 @@ export interface StreamingOutputCallRequest {
 }
 /** grpc.testing.StreamingOutputCallRequest, as a receiver gets it: every field present with its default. */
 export interface StreamingOutputCallRequest__Output {
-  responseType: PayloadType;
+  responseType: PayloadType | number;
   /** One entry per response the server should send. */
   responseParameters: ResponseParameters__Output[];
   payload: Payload__Output | null;

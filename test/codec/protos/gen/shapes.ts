@@ -24,8 +24,8 @@ export interface Shape {
 /** h2grpc.fixture.Shape, as a receiver gets it: every field present with its default. */
 export interface Shape__Output {
   name: string;
-  kind: Shape_Kind;
-  color: h2grpc_fixture_common_Color;
+  kind: Shape_Kind | number;
+  color: h2grpc_fixture_common_Color | number;
   center: Shape_Point__Output | null;
   vertices: Shape_Point__Output[];
   anchors: { [key: string]: Shape_Point__Output };
@@ -54,7 +54,7 @@ export interface Shape_Point__Output {
   y: number;
 }
 
-/** h2grpc.fixture.Shape.Kind: received as a value name; senders may also pass the number. */
+/** h2grpc.fixture.Shape.Kind: received as a value name (a number without a name stays a number); senders may pass either. */
 export type Shape_Kind = "KIND_UNSPECIFIED" | "CIRCLE" | "POLYGON";
 
 /** h2grpc.fixture.ShapeQuery, as a sender passes it: every field optional. */
@@ -82,7 +82,7 @@ export interface google_protobuf_Timestamp__Output {
   nanos: number;
 }
 
-/** h2grpc.fixture.common.Color: received as a value name; senders may also pass the number. */
+/** h2grpc.fixture.common.Color: received as a value name (a number without a name stays a number); senders may pass either. */
 export type h2grpc_fixture_common_Color = "COLOR_UNSPECIFIED" | "RED" | "GREEN";
 
 /** h2grpc.fixture.common.Tag, as a sender passes it: every field optional. */
@@ -93,7 +93,7 @@ export interface h2grpc_fixture_common_Tag {
 /** h2grpc.fixture.common.Tag, as a receiver gets it: every field present with its default. */
 export interface h2grpc_fixture_common_Tag__Output {
   name: string;
-  color: h2grpc_fixture_common_Color;
+  color: h2grpc_fixture_common_Color | number;
 }
 
 /** h2grpc.fixture.Shapes: `loadService<ShapesDefinition>(protoPath, "h2grpc.fixture.Shapes")`. */

@@ -19,10 +19,10 @@ export interface HealthCheckResponse {
 }
 /** grpc.health.v1.HealthCheckResponse, as a receiver gets it: every field present with its default. */
 export interface HealthCheckResponse__Output {
-  status: HealthCheckResponse_ServingStatus;
+  status: HealthCheckResponse_ServingStatus | number;
 }
 
-/** grpc.health.v1.HealthCheckResponse.ServingStatus: received as a value name; senders may also pass the number. */
+/** grpc.health.v1.HealthCheckResponse.ServingStatus: received as a value name (a number without a name stays a number); senders may pass either. */
 export type HealthCheckResponse_ServingStatus = "UNKNOWN" | "SERVING" | "NOT_SERVING" | "SERVICE_UNKNOWN";
 
 /** grpc.health.v1.HealthListRequest, as a sender passes it: every field optional. */
