@@ -54,16 +54,6 @@ export interface LooseMessage {
   readonly [field: string]: LooseValue;
 }
 
-/**
- * What a call or a handler of a method loaded without typed stubs deals in where TypeScript
- * cannot know the method's kind: a unary call returns a Promise and a server-streaming call an
- * async iterable, a unary handler gets a message and a client-streaming one an async iterable,
- * and only the .proto, read at run time, says which. The one deliberate `any` of the public API
- * (as proto-loader users have with grpc-js); typed stubs (h2grpc-gen) never reach it.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type KindUnknown = any;
-
 /** A method of a service loaded without typed stubs: loose messages, and a kind known only at run time. */
 export type LooseMethodDefinition = MethodDefinition<LooseMessage, LooseMessage, LooseMessage, LooseMessage>;
 

@@ -13,7 +13,6 @@ export type {
   LooseMessage,
   LooseMethodDefinition,
   LooseServiceDefinition,
-  KindUnknown,
 } from "./definition.js";
 export type { Interceptor } from "./interceptor.js";
 export { loadService, loadProto, serviceFromRoot, type LoadProtoOptions, type ProtoPath } from "./codec/load-service.js";
@@ -43,6 +42,7 @@ export type {
   HandlerFor,
   AnyHandler,
   LooseHandler,
+  LooseRequests,
   ServiceImpl,
 } from "./server/service-impl.js";
 export type { IncomingCall, ServerInvoke, ServerInterceptor } from "./server/server-interceptor.js";
@@ -69,6 +69,7 @@ export type {
   BidiStreamingMethod,
   ClientMethodFor,
   LooseClientMethod,
+  LooseCall,
   ServiceClient,
 } from "./client/service-client.js";
 export type { BackoffOptions, ChannelOptions, Channel, ClientOptions, ConnectivityState } from "./client/client-options.js";

@@ -1,4 +1,4 @@
-import type { KindUnknown, MethodDefinition, MethodKind, ServiceDefinition } from "../definition.js";
+import type { LooseMessage, MethodDefinition, MethodKind, ServiceDefinition } from "../definition.js";
 import type { CallOptions } from "./call-options.js";
 import type { BidiStreamingCall, ClientStreamingCall, ServerStreamingCall } from "./calls.js";
 
@@ -21,14 +21,21 @@ export interface BidiStreamingMethod<Req, ResOut> {
 }
 
 /**
+ * What a call of a method loaded without typed stubs returns, as far as TypeScript can tell:
+ * only the .proto, read at run time, knows the method's kind, so the type offers what every kind
+ * has. Use the part the kind really returns: `await` a unary call (or a client-streaming call
+ * given its requests); `for await` a server-streaming or bidi call; `write`/`end` and `response`
+ * on a streaming call made without requests. Typed stubs (h2grpc-gen) give each method its exact shape.
+ */
+export type LooseCall = Promise<LooseMessage> & BidiStreamingCall<LooseMessage, LooseMessage> & ClientStreamingCall<LooseMessage, LooseMessage>;
+
+/**
  * A method of a client whose definition was loaded without typed stubs: it takes a message, or
- * an iterable of them, and returns what its kind returns (a Promise for unary and client-streaming
- * calls given their requests, an async iterable call object for server-streaming and bidi calls),
- * which only the .proto knows; generate typed stubs (h2grpc-gen) for exact types.
+ * an iterable of them, and returns what its kind returns (see LooseCall).
  */
 export interface LooseClientMethod<Req> {
-  (request: Req | RequestSource<Req>, options?: CallOptions): KindUnknown;
-  (options?: CallOptions): KindUnknown;
+  (request: Req | RequestSource<Req>, options?: CallOptions): LooseCall;
+  (options?: CallOptions): LooseCall;
 }
 
 /** The client shape a method definition calls for (LooseClientMethod when its kind is not known to TypeScript). */

@@ -1,4 +1,4 @@
-import type { AnyMethodDefinition, KindUnknown, MethodDefinition, MethodKind, ServiceDefinition } from "../definition.js";
+import type { AnyMethodDefinition, LooseMessage, MethodDefinition, MethodKind, ServiceDefinition } from "../definition.js";
 import type { ServerCallContext } from "./call-context.js";
 
 /** A unary handler: one request in, one response out. */
@@ -20,13 +20,19 @@ export type BidiStreamingHandler<ReqOut, Res> = (
 ) => AsyncIterable<Res> | Iterable<Res>;
 
 /**
- * A handler of a method loaded without typed stubs: it gets a message (unary, server-streaming)
- * or an async iterable of them (client-streaming, bidi), as the method's kind in the .proto says,
- * and returns (a promise of) one response or an iterable of responses; the server checks at run
- * time that the shape fits the kind and each response fits its type.
+ * What a handler of a method loaded without typed stubs receives, as far as TypeScript can tell:
+ * a message (unary, server-streaming) or an async iterable of them (client-streaming, bidi), as
+ * the method's kind in the .proto says. Read its fields, or iterate it, as the kind says.
+ */
+export type LooseRequests = LooseMessage & AsyncIterable<LooseMessage>;
+
+/**
+ * A handler of a method loaded without typed stubs: it gets LooseRequests and returns (a promise
+ * of) one response or an iterable of responses; the server checks at run time that the shape
+ * fits the kind and each response fits its type.
  */
 export type LooseHandler<Res> = (
-  requestOrRequests: KindUnknown,
+  requestOrRequests: LooseRequests,
   context: ServerCallContext,
 ) => Promise<Res> | Res | AsyncIterable<Res> | Iterable<Res>;
 

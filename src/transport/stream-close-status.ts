@@ -28,11 +28,16 @@ export interface StreamCloseFacts {
  * grpc-go says).
  */
 export function errorForStreamClosedWithoutTrailers(facts: StreamCloseFacts): GrpcError {
+  const hasOwnReason = facts.streamError !== undefined && facts.streamError !== null && !isConnectionClosed(facts.streamError);
+  const closedEarly = facts.hasResponseHeaders === false && !hasOwnReason && (facts.isConnectionLost || isConnectionClosed(facts.streamError));
+  if (closedEarly) {
+    // Closed before the server answered at all: on a plaintext channel, likely a server that wants TLS.
+    return new GrpcError(Status.UNAVAILABLE, describeConnectionClosedEarly(facts.isTls === true), undefined, { cause: facts.streamError });
+  }
   const connectionError = errorOfConnection(facts);
   if (connectionError !== undefined) return connectionError;
   if (facts.isConnectionLost) {
     // Whatever code Node closed the streams with, the cause is the connection.
-    if (facts.hasResponseHeaders === false) return new GrpcError(Status.UNAVAILABLE, describeConnectionClosedEarly(facts.isTls === true));
     return new GrpcError(Status.UNAVAILABLE, "the connection closed before the call ended");
   }
   if (facts.hasReceivedGoaway && facts.rstCode === http2.constants.NGHTTP2_NO_ERROR) {
@@ -59,6 +64,12 @@ export function errorForLostResponse(facts: StreamCloseFacts): GrpcError {
     statusFromRstCode(facts.rstCode),
     `stream reset by the server with ${describeRstCode(facts.rstCode)} before every response message was read`,
   );
+}
+
+// The server closed the connection (FIN, seen by ClientConnection, or a TCP reset), as opposed to
+// a failure with its own reason (TLS, keepalive, a refused connect).
+function isConnectionClosed(streamError: unknown): boolean {
+  return (streamError as { code?: unknown } | undefined)?.code === "ECONNRESET";
 }
 
 function errorOfConnection(facts: StreamCloseFacts): GrpcError | undefined {

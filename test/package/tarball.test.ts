@@ -78,7 +78,8 @@ service Greeter {
 }
 `;
 
-// What a proto-loader user writes: no stubs, no casts, strict mode.
+// What a proto-loader user writes: no stubs, no casts, strict mode. Fields are LooseValue (what any
+// protobuf field can hold), so values are converted where a string or a number is needed.
 const APP_TS = `import path from "node:path";
 import { closeClient, createClient, createServer, GrpcError, loadService, Status } from "h2grpc";
 
@@ -88,10 +89,10 @@ async function main(): Promise<void> {
   const server = createServer().addService(Greeter, {
     async sayHello(request) {
       if (request.name === "") throw new GrpcError(Status.INVALID_ARGUMENT, "name is required");
-      return { message: "Hello " + request.name };
+      return { message: "Hello " + String(request.name) };
     },
     async *lotsOfReplies(request) {
-      for (let i = 0; i < request.times; i++) yield { message: request.name + " " + i };
+      for (let i = 0; i < Number(request.times); i++) yield { message: String(request.name) + " " + i };
     },
   });
   const port = await server.listen({ host: "127.0.0.1", port: 0 });

@@ -35,18 +35,18 @@ describe("a service loaded without typed stubs", () => {
     const Greeter = loadService(protoPath, "demo.v1.Greeter");
     const server = createServer().addService(Greeter, {
       async sayHello(request) {
-        return { message: `Hello ${request.name}` };
+        return { message: `Hello ${String(request.name)}` };
       },
       async *lotsOfReplies(request) {
-        for (let i = 0; i < request.times; i++) yield { message: `${request.name} ${i}` };
+        for (let i = 0; i < Number(request.times); i++) yield { message: `${String(request.name)} ${i}` };
       },
       async lotsOfGreetings(requests) {
         const names: string[] = [];
-        for await (const request of requests) names.push(request.name);
+        for await (const request of requests) names.push(String(request.name));
         return { message: names.join(",") };
       },
       async *bidiHello(requests) {
-        for await (const request of requests) yield { message: `hi ${request.name}` };
+        for await (const request of requests) yield { message: `hi ${String(request.name)}` };
       },
     });
     const port = await server.listen({ host: "127.0.0.1", port: 0 });
@@ -55,14 +55,14 @@ describe("a service loaded without typed stubs", () => {
       const reply = await client.sayHello!({ name: "ada" }, { timeoutMs: 10_000 });
       expect(reply.message).toBe("Hello ada");
       const replies: string[] = [];
-      for await (const each of client.lotsOfReplies!({ name: "bob", times: 2 })) replies.push(each.message);
+      for await (const each of client.lotsOfReplies!({ name: "bob", times: 2 })) replies.push(String(each.message));
       expect(replies).toEqual(["bob 0", "bob 1"]);
       expect((await client.lotsOfGreetings!([{ name: "a" }, { name: "b" }])).message).toBe("a,b");
       const chat = client.bidiHello!();
       await chat.write({ name: "cy" });
       chat.end();
       const answers: string[] = [];
-      for await (const answer of chat) answers.push(answer.message);
+      for await (const answer of chat) answers.push(String(answer.message));
       expect(answers).toEqual(["hi cy"]);
     } finally {
       closeClient(client);

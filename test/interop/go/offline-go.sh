@@ -11,7 +11,7 @@
 GOCODE="${GOCODE:-/usr/share/gocode}"
 
 fail() {
-  echo "$(basename "$0"): $*" >&2
+  echo "${0##*/}: $*" >&2
   exit 1
 }
 
