@@ -50,7 +50,8 @@ The request is encoded once (-d, JSON as for call); replies are counted, not dec
   -z, --duration <d>     run for this long instead ("10s", "1m"); -n is then ignored
   -r, --rps <n>          start at most n calls per second (default: no limit)
   --warmup <d>           run this long first without measuring (default 0s)
-  -t, --timeout <d>      deadline of each call (default 20s; 0s: none)
+  -t, --timeout <d>      deadline of each call (default none: a deadline costs a timer per call;
+                         calls still unanswered 10s after the run ends are cancelled)
   -d, --data <json>      the request (default {}); @ reads it from stdin
   -H 'name: value'       request metadata (repeatable)
   -O, --format <f>       summary (default) or json
@@ -108,7 +109,7 @@ function benchOptions(values: FlagValues, positionals: readonly string[]): Bench
   if (connections > concurrency) throw new UsageError(`--connections (${connections}) cannot be more than -c (${concurrency}): a connection with no call in flight adds nothing`);
   const format = stringFlag(values, "format", "summary");
   if (format !== "summary" && format !== "json") throw new UsageError(`--format must be summary or json, got ${JSON.stringify(format)}`);
-  const timeoutMs = durationFlag(values, "timeout") ?? 20_000;
+  const timeoutMs = durationFlag(values, "timeout") ?? 0;
   return {
     address,
     method,

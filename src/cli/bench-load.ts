@@ -2,7 +2,7 @@
 // `concurrency` loops, each starting its next unary call when the previous one ends, over
 // `connections` channels, through h2grpc's unary fast path with the request pre-encoded once and
 // the replies left undecoded, so that a call costs what the library and node:http2 cost.
-import { createChannel, createClient, GrpcError, Metadata, type Channel, type ChannelOptions, type MethodDefinition } from "../index.js";
+import { createChannel, createClient, GrpcError, Metadata, type CallOptions, type Channel, type ChannelOptions, type MethodDefinition } from "../index.js";
 import { goCodeName, goErrorText } from "./go-status.js";
 
 /** One thread's share of a bench run; plain data, so it crosses to a worker thread as is. */
@@ -40,6 +40,8 @@ export interface LoadResult {
   readonly endMs: number;
 }
 
+const DRAIN_LIMIT_MS = 10_000;
+
 /** Growable Float64Array: one allocation per doubling, not per call. */
 class Samples {
   #values = new Float64Array(4096);
@@ -65,7 +67,9 @@ export async function runLoad(plan: LoadPlan, onProgress?: (done: number) => voi
   const call = unaryCalls(channels, plan);
   const metadata = new Metadata();
   for (const [key, value] of plan.metadata) metadata.append(key as `${string}-bin`, value as Uint8Array);
-  const callOptions = { metadata, ...(plan.timeoutMs !== undefined ? { timeoutMs: plan.timeoutMs } : {}) };
+  // No options at all is the cheapest call: no deadline timer, no metadata to copy into headers.
+  const callOptions: CallOptions | undefined =
+    plan.metadata.length === 0 && plan.timeoutMs === undefined ? undefined : { metadata, ...(plan.timeoutMs !== undefined ? { timeoutMs: plan.timeoutMs } : {}) };
 
   const latencies = new Samples();
   const errorLatencies = new Samples();
@@ -125,7 +129,14 @@ export async function runLoad(plan: LoadPlan, onProgress?: (done: number) => voi
       onProgress?.(++done);
     }
   };
-  await Promise.all(Array.from({ length: plan.concurrency }, (_, index) => loop(index)));
+  // Without per-call deadlines a server that never answers would hold the run forever: once the
+  // last loop has stopped starting calls, the rest get DRAIN_LIMIT_MS before the channels close.
+  let drainTimer: NodeJS.Timeout | undefined;
+  const loops = Array.from({ length: plan.concurrency }, (_, index) => loop(index).finally(() => {
+    drainTimer ??= setTimeout(() => channels.forEach((channel) => channel.close()), DRAIN_LIMIT_MS);
+  }));
+  await Promise.all(loops);
+  clearTimeout(drainTimer);
   const lastEndMs = now();
   for (const channel of channels) channel.close();
   return {
@@ -142,7 +153,7 @@ function now(): number {
   return performance.now();
 }
 
-type UnaryInvoke = (options: { metadata: Metadata; timeoutMs?: number }) => Promise<unknown>;
+type UnaryInvoke = (options: CallOptions | undefined) => Promise<unknown>;
 
 /** For loop `index`: a unary call on channel index % connections, sending the pre-encoded request. */
 function unaryCalls(channels: readonly Channel[], plan: LoadPlan): (index: number) => UnaryInvoke {
