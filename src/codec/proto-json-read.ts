@@ -24,6 +24,11 @@ const INT32_RANGE: Readonly<Record<string, readonly [bigint, bigint]>> = {
   fixed32: [0n, 2n ** 32n - 1n],
 };
 const FLOAT32_MAX = 3.4028234663852886e38;
+// What jsonpb unmarshals each scalar into, for Go's error wording.
+const GO_TYPES: Readonly<Record<string, string>> = {
+  double: "float64", float: "float32", int64: "int64", sint64: "int64", sfixed64: "int64", uint64: "uint64", fixed64: "uint64",
+  int32: "int32", sint32: "int32", sfixed32: "int32", uint32: "uint32", fixed32: "uint32", bytes: "[]uint8",
+};
 
 /**
  * Reads a JSON value (text, or a value from parseJson) as a message of `type`; returns an object
@@ -114,7 +119,7 @@ class JsonReader {
   /** decode.go unmarshalSingularValue for scalars: integers and floats may be quoted, nothing else may. */
   scalar(type: string, raw: JsonValue, name: string): unknown {
     const fail = (): never => {
-      throw new Error(`field ${name}: cannot unmarshal ${describe(raw)} into a ${type}`);
+      throw new Error(`field ${name}: cannot unmarshal ${describe(raw)} into Go value of type ${GO_TYPES[type] ?? type}`);
     };
     switch (type) {
       case "bool":
@@ -230,8 +235,9 @@ function acceptsNull(field: Field): boolean {
   return enumTypeOf(field)?.fullName === ".google.protobuf.NullValue";
 }
 
+// -0.0 is not zero to protobuf-go (its bits are not), so it is kept.
 function isZero(value: unknown): boolean {
-  return value === 0 || value === "0" || value === "" || value === false || (value instanceof Uint8Array && value.length === 0);
+  return (value === 0 && !Object.is(value, -0)) || value === "0" || value === "" || value === false || (value instanceof Uint8Array && value.length === 0);
 }
 
 // decode.go trimQuote: a quoted number is read as the number inside the quotes.
