@@ -34,7 +34,8 @@ class Parser {
   constructor(private readonly text: string) {}
 
   fail(message: string): never {
-    throw new SyntaxError(`${message} at offset ${this.offset}`);
+    const reason = this.offset >= this.text.length ? "unexpected end of JSON input" : message;
+    throw new SyntaxError(`${reason} at offset ${Math.min(this.offset, this.text.length)}`);
   }
 
   skipWhitespace(): void {

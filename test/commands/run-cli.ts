@@ -1,4 +1,5 @@
-// Runs the h2grpc command in-process, as a user would type it, collecting what it prints.
+// Runs the h2grpc command in-process, as a user would type it, collecting what it prints; a
+// started command can be fed stdin piece by piece and watched as it prints.
 import { runH2grpc } from "../../src/cli/h2grpc-command.js";
 
 /** What one command printed, and its exit status. */
@@ -8,15 +9,75 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs `h2grpc <argv>`; `stdin` feeds `-d @` (one chunk per element, or an async iterable). */
-export async function runCli(argv: readonly string[], stdin: Iterable<string> | AsyncIterable<string> = []): Promise<CliResult> {
+/** A command still running. */
+export interface RunningCli {
+  /** Adds text to its stdin. */
+  write(text: string): void;
+  /** Closes its stdin. */
+  end(): void;
+  /** Resolves once stdout contains `text` (at once if it already does). */
+  waitForStdout(text: string): Promise<void>;
+  readonly result: Promise<CliResult>;
+  /** True once the command has returned. */
+  readonly isDone: boolean;
+}
+
+/** Runs `h2grpc <argv>` to the end with `stdin` (for `-d @`) as its input. */
+export function runCli(argv: readonly string[], stdin = ""): Promise<CliResult> {
+  const running = startCli(argv);
+  running.write(stdin);
+  running.end();
+  return running.result;
+}
+
+/** Starts `h2grpc <argv>`; its stdin stays open until end(). */
+export function startCli(argv: readonly string[]): RunningCli {
   let stdout = "";
   let stderr = "";
-  const code = await runH2grpc(argv, {
-    stdout: (text) => (stdout += text),
+  const waiters: Array<{ text: string; resolve: () => void }> = [];
+  const chunks: string[] = [];
+  let isEnded = false;
+  let wake: (() => void) | undefined;
+  const stdin = async function* (): AsyncGenerator<string> {
+    for (;;) {
+      const chunk = chunks.shift();
+      if (chunk !== undefined) yield chunk;
+      else if (isEnded) return;
+      else await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
+  let isDone = false;
+  const result = runH2grpc(argv, {
+    stdout: (text) => {
+      stdout += text;
+      for (const waiter of waiters.filter((w) => stdout.includes(w.text))) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    },
     stderr: (text) => (stderr += text),
-    stdin: () => (Symbol.asyncIterator in stdin ? stdin : (async function* () { yield* stdin; })()),
+    stdin,
     isTerminal: false,
+  }).then((code) => {
+    isDone = true;
+    return { code, stdout, stderr };
   });
-  return { code, stdout, stderr };
+  return {
+    write(text) {
+      if (text !== "") chunks.push(text);
+      wake?.();
+    },
+    end() {
+      isEnded = true;
+      wake?.();
+    },
+    waitForStdout(text) {
+      if (stdout.includes(text)) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ text, resolve }));
+    },
+    result,
+    get isDone() {
+      return isDone;
+    },
+  };
 }
