@@ -3,7 +3,7 @@
 // case a test. Needs Go and Debian's grpc-go sources (.ci/run installs them); without them only
 // the build script's own error is tested. The full matrix is `npm run test:interop`.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,13 +15,12 @@ import { TestService } from "../interop-messages.js";
 import { TEST_CASES, type TestCase } from "../interop-spec.js";
 import { testServiceImpl } from "../test-service.js";
 import { installWireTap } from "../wire-tap.js";
-import { BUILD_SCRIPT, buildGoPeer, GO_SERVER_CANNOT, type GoPeer } from "./go-peer.js";
+import { BUILD_SCRIPT, buildGoPeer, GO_SERVER_CANNOT, isGoToolchainMissing, type GoPeer } from "./go-peer.js";
 
 // Before any server or channel exists: the compression cases read message flags off the wire.
 installWireTap();
 
-const GOCODE = process.env["GOCODE"] ?? "/usr/share/gocode";
-const isToolchainMissing = spawnSync("go", ["version"]).status !== 0 || !existsSync(path.join(GOCODE, "src/google.golang.org/grpc"));
+const isToolchainMissing = isGoToolchainMissing();
 /** A cold build compiles grpc-go: allow for a loaded machine. */
 const BUILD_TIMEOUT_MS = 150_000;
 const SERVER_HOST_OVERRIDE = "foo.test.google.fr";

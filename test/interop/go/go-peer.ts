@@ -1,6 +1,7 @@
 // The grpc-go peer of the interop matrix: builds its server and client with build.sh (grpc-go
 // 1.33 from Debian's sources, offline) and says which cases a grpc-go 1.33 server cannot serve.
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { Program } from "../interop-processes.js";
@@ -13,6 +14,15 @@ export const BUILD_SCRIPT = path.join(ROOT_DIR, "test", "interop", "go", "build.
 const OUT_DIR = path.join(ROOT_DIR, "dist", "interop-go");
 /** A cold build compiles grpc-go (~15 s on one core); a warm one links two binaries (~3 s). */
 const BUILD_TIMEOUT_MS = 120_000;
+
+/** The Debian packages the grpc-go peer needs, for skip messages. */
+export const GO_PEER_PACKAGES = "golang-go golang-google-grpc-dev golang-github-golang-protobuf-1-3-dev protobuf-compiler";
+
+/** True when Go or Debian's grpc-go sources are not installed (GOCODE overrides /usr/share/gocode). */
+export function isGoToolchainMissing(): boolean {
+  const gocode = process.env["GOCODE"] ?? "/usr/share/gocode";
+  return spawnSync("go", ["version"]).status !== 0 || !existsSync(path.join(gocode, "src/google.golang.org/grpc"));
+}
 
 /** The grpc-go interop programs, ready for startServer/runClient. */
 export interface GoPeer {
