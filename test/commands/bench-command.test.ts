@@ -47,6 +47,15 @@ describe("h2grpc bench against the tutorial server", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(180);
   });
 
+  it("draws a progress bar on stderr only when stdout is a terminal, and erases it before the summary", async () => {
+    const argv = ["bench", "-plaintext", "--cpus", "1", "-z", "300ms", "-c", "2", at, "grpc.health.v1.Health/Check"];
+    const onTerminal = await runCli(argv, "", true);
+    expect(onTerminal.code).toBe(0);
+    expect(onTerminal.stderr).toMatch(/\r {70}\r$/);
+    expect(onTerminal.stdout).toMatch(/^\nSummary:\n/);
+    expect((await runCli(argv)).stderr).toBe("");
+  });
+
   it.each([
     [["-n", "0"], 2, /-total must be an integer of at least 1/],
     [["-c", "2", "--connections", "3"], 2, /--connections \(3\) cannot be more than -c \(2\)/],

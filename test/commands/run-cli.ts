@@ -22,16 +22,16 @@ export interface RunningCli {
   readonly isDone: boolean;
 }
 
-/** Runs `h2grpc <argv>` to the end with `stdin` (for `-d @`) as its input. */
-export function runCli(argv: readonly string[], stdin = ""): Promise<CliResult> {
-  const running = startCli(argv);
+/** Runs `h2grpc <argv>` to the end with `stdin` (for `-d @`) as its input; `isTerminal` pretends stdout is a terminal. */
+export function runCli(argv: readonly string[], stdin = "", isTerminal = false): Promise<CliResult> {
+  const running = startCli(argv, isTerminal);
   running.write(stdin);
   running.end();
   return running.result;
 }
 
 /** Starts `h2grpc <argv>`; its stdin stays open until end(). */
-export function startCli(argv: readonly string[]): RunningCli {
+export function startCli(argv: readonly string[], isTerminal = false): RunningCli {
   let stdout = "";
   let stderr = "";
   const waiters: Array<{ text: string; resolve: () => void }> = [];
@@ -57,7 +57,7 @@ export function startCli(argv: readonly string[]): RunningCli {
     },
     stderr: (text) => (stderr += text),
     stdin,
-    isTerminal: false,
+    isTerminal,
   }).then((code) => {
     isDone = true;
     return { code, stdout, stderr };
