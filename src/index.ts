@@ -17,6 +17,21 @@ export type {
 export type { Interceptor } from "./interceptor.js";
 export { loadService, loadProto, serviceFromRoot, type LoadProtoOptions, type ProtoPath } from "./codec/load-service.js";
 export { createProtobufSerializer } from "./codec/protobuf-serializer.js";
+export { toProtoJson, type ProtoJsonWriteOptions } from "./codec/proto-json-write.js";
+export { fromProtoJson, type ProtoJsonReadOptions } from "./codec/proto-json-read.js";
+export { rootFromFileDescriptors } from "./codec/descriptor-root.js";
+export {
+  decodeFileDescriptorProto,
+  type FileDescriptorProto,
+  type DescriptorProto,
+  type FieldDescriptorProto,
+  type EnumDescriptorProto,
+  type ServiceDescriptorProto,
+  type MethodDescriptorProto,
+  type NumberRange,
+  type DescriptorOptions,
+  type FieldType,
+} from "./codec/descriptor-types.js";
 export { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from "./framing/frame-decoder.js";
 export {
   insecure,
@@ -92,3 +107,4 @@ export {
   type ServerReflectionResponse,
   type ExtensionRequest,
 } from "./services/reflection-service.js";
+export { createReflectionClient, type ReflectionClient, type ReflectionClientOptions } from "./services/reflection-client.js";

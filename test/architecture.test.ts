@@ -14,8 +14,9 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   transport: ["root", "framing", "transport"], // never messages: no codec (the grpc-go split)
   server: ["root", "framing", "codec", "transport", "server"], // never the client
   client: ["root", "framing", "codec", "transport", "client"], // never the server
-  services: ["root", "codec", "server", "services", "index"], // built on the public server API
-  cli: ["root", "codec", "cli"],
+  // Standard services: the server side on the server API, the client side (reflection) on the client API.
+  services: ["root", "codec", "server", "client", "services", "index"],
+  cli: ["root", "codec", "services", "index", "cli"], // thin: the public API, plus codec and services internals
   index: ["root", "framing", "codec", "transport", "server", "client", "services"],
 };
 

@@ -66,7 +66,7 @@ export class ChannelImpl implements Channel, ConnectionEvents {
     this.isSecure = this.#credentials.kind === "channel-tls";
     this.scheme = this.isSecure ? "https" : "http";
     const override = this.#credentials.kind === "channel-tls" ? this.#credentials.serverNameOverride : undefined;
-    this.authority = override ?? this.#address.authority;
+    this.authority = options.authority ?? override ?? this.#address.authority;
     this.maxReceiveMessageBytes = options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_MESSAGE_BYTES;
     this.maxSendMessageBytes = options.maxSendMessageBytes ?? DEFAULT_MAX_SEND_MESSAGE_BYTES;
     this.#backoff = new ConnectionBackoff(backoffSettings(options.backoff));
@@ -122,6 +122,10 @@ export class ChannelImpl implements Channel, ConnectionEvents {
       signal?.addEventListener("abort", onAbort, { once: true });
       if (this.#state === "IDLE") this.#connect();
     });
+  }
+
+  connect(options: { readonly waitForReady?: boolean; readonly signal?: AbortSignal } = {}): Promise<void> {
+    return this.waitForConnection(options.waitForReady === true, options.signal).then(() => {});
   }
 
   /** Stops handing out `connection` (request() refused it: GOAWAY raced the call). */

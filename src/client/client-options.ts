@@ -21,6 +21,8 @@ export interface BackoffOptions {
 export interface ChannelOptions {
   /** Default insecure(). */
   readonly credentials?: ChannelCredentials;
+  /** The :authority of every call (grpc-go WithAuthority); default: the TLS server-name override, else the target's host:port. */
+  readonly authority?: string;
   readonly backoff?: BackoffOptions;
   /** PING the server after this long without activity; off when undefined. */
   readonly keepaliveTimeMs?: number;
@@ -44,6 +46,12 @@ export interface Channel {
   readonly target: string;
   /** The connection's state; calls made in TRANSIENT_FAILURE fail fast with UNAVAILABLE unless waitForReady. */
   readonly state: ConnectivityState;
+  /**
+   * Connects now if idle, and resolves once the connection is READY (at once if it is). Rejects
+   * with UNAVAILABLE when the attempt fails (waitForReady: keeps retrying with backoff instead), or
+   * with the signal's reason when it aborts; rejects with CANCELLED once the channel is closed.
+   */
+  connect(options?: { readonly waitForReady?: boolean; readonly signal?: AbortSignal }): Promise<void>;
   /** Ends every call (CANCELLED... or UNAVAILABLE) and the connection; no timer keeps the process alive afterwards. */
   close(): void;
 }

@@ -1,19 +1,11 @@
-import { createRequire } from "node:module";
 import protobuf from "protobufjs";
-import type { Enum, Field, INamespace, Method, OneOf, Service, Type } from "protobufjs";
-import type { ProtoFile } from "./proto-files.js";
-import {
-  declaredFields,
-  jsonNameOf,
-  mapEntryName,
-  resolveTypeReference,
-  type SymbolTable,
-} from "./proto-symbols.js";
+import type { Enum, Field, Method, OneOf, Root, Service, Type } from "protobufjs";
+import { readProtoFiles, type ProtoFile } from "./proto-files.js";
+import { DESCRIPTOR_ROOT } from "../codec/descriptor-types.js";
+import { jsonNameOf, mapEntryName } from "../codec/proto-names.js";
+import { declaredFields, indexSymbols, resolveTypeReference, type SymbolTable } from "./proto-symbols.js";
 
-// The google.protobuf descriptor messages, as protobufjs ships them (kept current with protoc).
-const require = createRequire(import.meta.url);
-const DESCRIPTORS = protobuf.Root.fromJSON(require("protobufjs/google/protobuf/descriptor.json") as INamespace);
-const FILE_DESCRIPTOR_PROTO = DESCRIPTORS.lookupType("google.protobuf.FileDescriptorProto");
+const FILE_DESCRIPTOR_PROTO = DESCRIPTOR_ROOT.lookupType("google.protobuf.FileDescriptorProto");
 
 /** A google.protobuf.*DescriptorProto as a plain object with camelCase keys (protobufjs fromObject form). */
 export type DescriptorObject = { readonly [key: string]: unknown };
@@ -44,6 +36,16 @@ const FIELD_PSEUDO_OPTIONS = ["default", "json_name", "proto3_optional"];
 export function encodeFileDescriptor(file: ProtoFile, symbols: SymbolTable): Uint8Array {
   const descriptor = describeFile(file, symbols);
   return FILE_DESCRIPTOR_PROTO.encode(FILE_DESCRIPTOR_PROTO.fromObject(descriptor)).finish();
+}
+
+/**
+ * The serialized FileDescriptorProtos of every file `root` was loaded from (as reflection serves
+ * them), in load order; throws Error if protobufjs rejects a descriptor (a bug).
+ */
+export function encodeRootFiles(root: Root): Uint8Array[] {
+  const files = readProtoFiles(root);
+  const symbols = indexSymbols(files);
+  return files.map((file) => encodeFileDescriptor(file, symbols));
 }
 
 /**
@@ -204,7 +206,7 @@ function describeOptions(
   pseudoOptions: readonly string[] = [],
 ): DescriptorObject | undefined {
   if (options === undefined) return undefined;
-  const fields = DESCRIPTORS.lookupType(`google.protobuf.${optionsType}`).fields;
+  const fields = DESCRIPTOR_ROOT.lookupType(`google.protobuf.${optionsType}`).fields;
   const described: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(options)) {
     const fieldName = jsonNameOf(key);

@@ -1,5 +1,6 @@
 import protobuf from "protobufjs";
 import type { Field, Namespace, ReflectionObject } from "protobufjs";
+import { mapEntryName } from "../codec/proto-names.js";
 import type { ProtoFile } from "./proto-files.js";
 
 /** What a fully qualified name denotes: the declarations grpc-go's FindDescriptorByName finds. */
@@ -77,29 +78,4 @@ export function resolveTypeReference(symbols: SymbolTable, reference: string, sc
     if (isType(candidate)) return candidate;
     if (current === "") return undefined;
   }
-}
-
-/** protoc's name for the message behind a map field: "stock_by_store" → "StockByStoreEntry". */
-export function mapEntryName(fieldName: string): string {
-  return `${capitalizeAfterUnderscores(fieldName, true)}Entry`;
-}
-
-/** protoc's default json_name: underscores dropped, the letter after each one upper-cased. */
-export function jsonNameOf(fieldName: string): string {
-  return capitalizeAfterUnderscores(fieldName, false);
-}
-
-// protoc's ToJsonName and MapEntryName (descriptor.cc), character by character.
-function capitalizeAfterUnderscores(name: string, isFirstCapitalized: boolean): string {
-  let result = "";
-  let isNextCapitalized = isFirstCapitalized;
-  for (const character of name) {
-    if (character === "_") {
-      isNextCapitalized = true;
-    } else {
-      result += isNextCapitalized ? character.toUpperCase() : character;
-      isNextCapitalized = false;
-    }
-  }
-  return result;
 }

@@ -30,6 +30,8 @@ export interface ChannelTlsCredentials {
   readonly key?: Pem | undefined;
   /** The name checked against the server certificate (and sent as SNI and :authority) instead of the dialled host. */
   readonly serverNameOverride?: string | undefined;
+  /** false accepts any server certificate, unchecked (grpcurl -insecure): for tests and debugging only. Default true. */
+  readonly verifyServerCertificate?: boolean | undefined;
 }
 
 /** Credentials a server listens with. */
@@ -92,6 +94,7 @@ export function secureConnectOptions(credentials: ChannelTlsCredentials, host: s
   cert?: TlsPem;
   key?: TlsPem;
   servername?: string;
+  rejectUnauthorized?: boolean;
   ALPNProtocols: string[];
 } {
   const servername = credentials.serverNameOverride ?? (isIP(host) === 0 ? host : undefined);
@@ -101,6 +104,7 @@ export function secureConnectOptions(credentials: ChannelTlsCredentials, host: s
     // SNI must not be an IP address (RFC 6066 §3); node checks the certificate against servername,
     // or against the dialled host when there is none.
     ...(servername !== undefined ? { servername } : {}),
+    ...(credentials.verifyServerCertificate === false ? { rejectUnauthorized: false } : {}),
     ALPNProtocols: ALPN_H2,
   };
 }

@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import { loadProto } from "../../src/codec/load-service.js";
 import { describeFile, encodeFileDescriptor } from "../../src/services/file-descriptors.js";
 import { readProtoFiles } from "../../src/services/proto-files.js";
-import { indexSymbols, jsonNameOf, mapEntryName } from "../../src/services/proto-symbols.js";
+import { jsonNameOf, mapEntryName } from "../../src/codec/proto-names.js";
+import { indexSymbols } from "../../src/services/proto-symbols.js";
 import { requirePeer } from "../helpers/peers.js";
 import { declarationsOf, decodeFile, decodeSet, expectSameDeclaration, rebuildRoot } from "./descriptor-helpers.js";
 

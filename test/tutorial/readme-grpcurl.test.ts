@@ -37,7 +37,10 @@ const isInShellBlock = SECTION_LINES.map(
 const documented: DocumentedCommand[] = SECTION_LINES.flatMap((line, index) => {
   if (!line.startsWith("grpcurl ") || isInShellBlock[index] !== true) return [];
   const output: string[] = [];
-  for (let next = index + 1; SECTION_LINES[next]?.startsWith("#") === true; next++) output.push(SECTION_LINES[next] as string);
+  // The `npx h2grpc` twin of a grpcurl line sits between it and the output both print.
+  for (let next = index + 1; /^(#|npx h2grpc )/.test(SECTION_LINES[next] ?? ""); next++) {
+    if (SECTION_LINES[next]?.startsWith("#") === true) output.push(SECTION_LINES[next] as string);
+  }
   return [{ command: parseGrpcurl(line), shownOutput: output.join("\n") }];
 });
 // The banner's commands, each with the "# ..." line above it (which names an expected error code).

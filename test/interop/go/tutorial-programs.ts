@@ -1,8 +1,7 @@
 // The tutorial's Go programs (test/interop/go/tutorial/): built by build-tutorial.sh from Debian's
 // grpc-go 1.33 sources, the server started like the interop peers (it prints "listening on
 // <port>"), the client run one lesson at a time with what it printed collected.
-import { execFile, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { execFile } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -20,15 +19,6 @@ const CLIENT_TIMEOUT_MS = 60_000;
 // golang/protobuf 1.3 logs at start-up that the three my_lib files each register my_lib.StreamRequest
 // (it keeps the first); the tutorial ran each lesson as its own program, so it never saw this.
 const DUPLICATE_REGISTRATION = /proto: duplicate proto type registered: /;
-
-/** What is missing to build the Go tutorial programs, with the apt-get line; undefined when nothing is. */
-export function missingGoToolchain(gocode = process.env["GOCODE"] ?? "/usr/share/gocode"): string | undefined {
-  const isRunnable = (command: string, args: string[]): boolean => spawnSync(command, args, { stdio: "ignore" }).status === 0;
-  const sources = ["google.golang.org/grpc", "github.com/golang/protobuf/protoc-gen-go"];
-  const isComplete =
-    isRunnable("go", ["version"]) && isRunnable("protoc", ["--version"]) && sources.every((source) => existsSync(path.join(gocode, "src", source)));
-  return isComplete ? undefined : `needs Go, protoc and the grpc-go 1.33 sources: apt-get install -y ${GO_TUTORIAL_PACKAGES}`;
-}
 
 /** The built programs. */
 export interface GoTutorial {

@@ -12,7 +12,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LESSONS } from "../../../examples/tutorial/lessons/all-lessons.js";
-import { describeWithSystemPeer } from "../../helpers/system-peer.js";
+import { requirePeer } from "../../helpers/peers.js";
 import { ROOT, startServerProcess, type StartedProcess } from "../../tutorial/server-process.js";
 import { startTutorialForTest, tutorialCertificateForTest, type TutorialFixture } from "../../tutorial/tutorial-fixture.js";
 import { stopAll } from "../interop-processes.js";
@@ -20,7 +20,6 @@ import {
   BUILD_TIMEOUT_MS,
   buildGoTutorial,
   GO_TUTORIAL_PACKAGES,
-  missingGoToolchain,
   runGoTutorialClient,
   startGoTutorialServer,
   TUTORIAL_BUILD_SCRIPT,
@@ -77,7 +76,7 @@ describe("test/interop/go/build-tutorial.sh", () => {
   });
 });
 
-describeWithSystemPeer("the tutorial's Go programs and h2grpc", missingGoToolchain(), () => {
+describe.skipIf(!requirePeer("the tutorial's Go programs", "grpc-go", "openssl"))("the tutorial's Go programs and h2grpc", () => {
   let go: GoTutorial;
   beforeAll(async () => {
     go = await buildGoTutorial(outDir);

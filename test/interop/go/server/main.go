@@ -7,7 +7,8 @@
 //
 // --host defaults to 127.0.0.1 and --port to 0 (any free port); TLS defaults to the certificate
 // the TypeScript programs generate (test/interop/interop-certs.ts). Prints "listening on <port>"
-// once it serves; SIGTERM or SIGINT stops it.
+// once it serves; SIGTERM or SIGINT stops it. Server reflection (grpc-go 1.33 serves only
+// v1alpha) and grpc.health.v1 are registered beside TestService, for the h2grpc command's tests.
 package main
 
 import (
@@ -24,6 +25,9 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	_ "google.golang.org/grpc/encoding/gzip" // registers gzip, for compressed requests
+	"google.golang.org/grpc/health"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/reflection"
 
 	"h2grpc.test/interop/go/interop"
 	testpb "h2grpc.test/interop/grpc/testing"
@@ -57,6 +61,8 @@ func main() {
 	}
 	server := grpc.NewServer(options...)
 	testpb.RegisterTestServiceServer(server, &interop.TestService{})
+	healthpb.RegisterHealthServer(server, health.NewServer())
+	reflection.Register(server)
 
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT)
