@@ -65,9 +65,9 @@ export type { Server, ServerOptions, ServerKeepaliveOptions, ListenOptions, Clos
 
 // Client.
 export { createClient, closeClient } from "./client/client.js";
-export { createChannel } from "./client/channel.js";
+export { createChannel } from "./client/channel/channel.js";
 export type { CallOptions, WriteOptions } from "./client/call-options.js";
-export { metadataCredentials, type CallCredentials, type CallCredentialsContext } from "./client/call-credentials.js";
+export { metadataCredentials, type CallCredentials, type CallCredentialsContext } from "./client/credentials/call-credentials.js";
 export type {
   CallMetadata,
   RequestWriter,

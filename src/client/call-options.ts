@@ -1,5 +1,5 @@
 import type { Metadata } from "../metadata.js";
-import type { CallCredentials } from "./call-credentials.js";
+import type { CallCredentials } from "./credentials/call-credentials.js";
 
 /** Options of one call. Every field is optional; `timeoutMs` and `deadline` together mean the earlier. */
 export interface CallOptions {

@@ -11,7 +11,7 @@ import { errorForLostResponse, errorForStreamClosedWithoutTrailers } from "../tr
 import { buildRequestHeaders } from "../transport/grpc-headers.js";
 import { errorFromResponseHeaders, statusFromTrailers } from "../transport/status-trailers.js";
 import type { WriteOptions } from "./call-options.js";
-import type { ChannelCall, ChannelImpl } from "./channel.js";
+import type { ChannelCall, ChannelImpl } from "./channel/channel.js";
 import { attachCallSite, copyError } from "./call-site.js";
 import { ResponseDecoder, type DecodedResponseSink } from "./response-decoder.js";
 import type { CallListener, CallSetup } from "./call-setup.js";

@@ -1,5 +1,5 @@
 import type { ChannelCredentials } from "../transport/tls.js";
-import type { CallCredentials } from "./call-credentials.js";
+import type { CallCredentials } from "./credentials/call-credentials.js";
 import type { CallOptions } from "./call-options.js";
 import type { ClientInterceptor } from "./client-interceptor.js";
 

@@ -1,7 +1,7 @@
 import type { AnyMethodDefinition, ServiceDefinition } from "../definition.js";
 import { applyInterceptors } from "../interceptor.js";
 import type { CallOptions } from "./call-options.js";
-import { ChannelImpl } from "./channel.js";
+import { ChannelImpl } from "./channel/channel.js";
 import type { ClientContext } from "./client-context.js";
 import type { ClientOptions } from "./client-options.js";
 import { createBaseInvoke } from "./invoke.js";

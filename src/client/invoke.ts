@@ -1,13 +1,13 @@
 import type { CallSite } from "./call-site.js";
 import { compressionFor, type Compression } from "../codec/compression.js";
-import type { CallCredentials } from "./call-credentials.js";
-import type { ChannelImpl } from "./channel.js";
+import type { CallCredentials } from "./credentials/call-credentials.js";
+import type { ChannelImpl } from "./channel/channel.js";
 import { ClientCall } from "./client-call.js";
 import type { ClientInvoke, IncomingResponse, OutgoingCall } from "./client-interceptor.js";
 import { pumpRequests } from "./request-pump.js";
 import { RequestQueue } from "./request-queue.js";
 import { ResponseQueue } from "./response-queue.js";
-import { addCredentialMetadata, credentialsOf } from "./request-metadata.js";
+import { addCredentialMetadata, credentialsOf } from "./credentials/credential-metadata.js";
 
 /** Where the user made a call; set by the call objects, carried through interceptors' `{...call}` copies. */
 export const CALL_SITE: unique symbol = Symbol("h2grpc.callSite");

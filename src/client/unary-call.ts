@@ -7,7 +7,7 @@ import type { CallOptions } from "./call-options.js";
 import type { CallListener } from "./call-setup.js";
 import { ClientCall } from "./client-call.js";
 import { deadlineOf, withDefaults, type ClientContext } from "./client-context.js";
-import { addCredentialMetadata, credentialsOf } from "./request-metadata.js";
+import { addCredentialMetadata, credentialsOf } from "./credentials/credential-metadata.js";
 
 /**
  * A unary call without interceptors: one stream, one write with END_STREAM, callbacks straight

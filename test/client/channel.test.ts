@@ -3,7 +3,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { createChannel } from "../../src/client/channel.js";
+import { createChannel } from "../../src/client/channel/channel.js";
 import { closeClient, createClient } from "../../src/client/client.js";
 import { Status } from "../../src/status.js";
 import { insecure } from "../../src/transport/tls.js";

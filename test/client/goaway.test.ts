@@ -1,6 +1,6 @@
 import http2 from "node:http2";
 import { describe, expect, it } from "vitest";
-import { createChannel } from "../../src/client/channel.js";
+import { createChannel } from "../../src/client/channel/channel.js";
 import { closeClient, createClient } from "../../src/client/client.js";
 import { Echo, type EchoRequest } from "./grpc-js-peer.js";
 import { startOwnServer } from "./own-server.js";

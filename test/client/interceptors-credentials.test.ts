@@ -1,6 +1,6 @@
 import type { ServerCallContext } from "../../src/server/call-context.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { metadataCredentials, type CallCredentials, type CallCredentialsContext } from "../../src/client/call-credentials.js";
+import { metadataCredentials, type CallCredentials, type CallCredentialsContext } from "../../src/client/credentials/call-credentials.js";
 import { closeClient, createClient } from "../../src/client/client.js";
 import type { ClientInterceptor } from "../../src/client/client-interceptor.js";
 import { Metadata } from "../../src/metadata.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { backoffSettings, ConnectionBackoff } from "../../src/client/backoff.js";
-import { parseTarget } from "../../src/client/target.js";
+import { backoffSettings, ConnectionBackoff } from "../../src/client/channel/backoff.js";
+import { parseTarget } from "../../src/client/channel/target.js";
 
 describe("parseTarget", () => {
   it.each([

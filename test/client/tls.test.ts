@@ -1,6 +1,6 @@
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { metadataCredentials } from "../../src/client/call-credentials.js";
+import { metadataCredentials } from "../../src/client/credentials/call-credentials.js";
 import { closeClient, createClient } from "../../src/client/client.js";
 import { Status } from "../../src/status.js";
 import { channelTls, serverTls } from "../../src/transport/tls.js";

@@ -4,7 +4,7 @@
 // GrpcError, and after closeClient no socket or timer is left behind.
 import http2 from "node:http2";
 import { afterEach, describe, expect, it } from "vitest";
-import { createChannel } from "../../src/client/channel.js";
+import { createChannel } from "../../src/client/channel/channel.js";
 import { closeClient, createClient } from "../../src/client/client.js";
 import type { ServiceClient } from "../../src/client/service-client.js";
 import { GrpcError } from "../../src/grpc-error.js";

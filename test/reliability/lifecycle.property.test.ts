@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createChannel } from "../../src/client/channel.js";
+import { createChannel } from "../../src/client/channel/channel.js";
 import { closeClient, createClient } from "../../src/client/client.js";
 import type { Channel } from "../../src/client/client-options.js";
 import { GrpcError } from "../../src/grpc-error.js";

@@ -1,12 +1,12 @@
-import { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from "../framing/frame-decoder.js";
-import { DEFAULT_MAX_SEND_MESSAGE_BYTES } from "../codec/message-codec.js";
-import { GrpcError } from "../grpc-error.js";
-import { Status } from "../status.js";
-import { ClientConnection, type ConnectionEvents } from "../transport/client-connection.js";
-import { describeConnectFailure } from "../transport/connection-hints.js";
-import { insecure, type ChannelCredentials } from "../transport/tls.js";
+import { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from "../../framing/frame-decoder.js";
+import { DEFAULT_MAX_SEND_MESSAGE_BYTES } from "../../codec/message-codec.js";
+import { GrpcError } from "../../grpc-error.js";
+import { Status } from "../../status.js";
+import { ClientConnection, type ConnectionEvents } from "../../transport/client-connection.js";
+import { describeConnectFailure } from "../../transport/connection-hints.js";
+import { insecure, type ChannelCredentials } from "../../transport/tls.js";
 import { ConnectionBackoff, backoffSettings } from "./backoff.js";
-import type { Channel, ChannelOptions, ConnectivityState } from "./client-options.js";
+import type { Channel, ChannelOptions, ConnectivityState } from "../client-options.js";
 import { parseTarget, type ChannelTarget } from "./target.js";
 
 /** A call the channel can end when it closes. */

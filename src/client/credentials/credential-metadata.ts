@@ -1,9 +1,9 @@
-import type { AnyMethodDefinition } from "../definition.js";
-import { GrpcError } from "../grpc-error.js";
-import { Metadata } from "../metadata.js";
-import { Status } from "../status.js";
+import type { AnyMethodDefinition } from "../../definition.js";
+import { GrpcError } from "../../grpc-error.js";
+import { Metadata } from "../../metadata.js";
+import { Status } from "../../status.js";
 import type { CallCredentials } from "./call-credentials.js";
-import type { ChannelImpl } from "./channel.js";
+import type { ChannelImpl } from "../channel/channel.js";
 
 /** The per-RPC credentials of a call: the client's, then the call's (they compose, as in grpc-go). */
 export function credentialsOf(clientCredentials: CallCredentials | undefined, callCredentials: CallCredentials | undefined): CallCredentials[] {

@@ -1,4 +1,4 @@
-import type { BackoffOptions } from "./client-options.js";
+import type { BackoffOptions } from "../client-options.js";
 
 /** The settings of doc/connection-backoff.md with every default filled in. */
 export interface BackoffSettings {

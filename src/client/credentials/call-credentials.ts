@@ -1,4 +1,4 @@
-import { Metadata } from "../metadata.js";
+import { Metadata } from "../../metadata.js";
 
 /** What call credentials are told about the call they are asked to authorize. */
 export interface CallCredentialsContext {
