@@ -1,4 +1,4 @@
-import { GrpcError } from "../grpc-error.js";
+import { GrpcError } from "../../grpc-error.js";
 
 /** The stack of the line that made a call, captured when the call starts. */
 export interface CallSite {
