@@ -15,7 +15,7 @@ import { GrpcError } from "../../src/grpc-error.js";
 import { createServer } from "../../src/server/server.js";
 import type { Server } from "../../src/server/server-options.js";
 import { isStatus, Status } from "../../src/status.js";
-import { Echo } from "../helpers/grpc-js-echo.js";
+import { Echo } from "../helpers/echo.js";
 import { assertProperty } from "../helpers/property.js";
 import { countingEcho, expectGapFree } from "./counting-echo.js";
 
