@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
 import { acceptGrpcStream, type GrpcStreamLimits } from "./grpc-request-check.js";
-import { serverStreamOf } from "./http2-server-stream.js";
+import { plainResponseHeaders, serverStreamOf } from "./http2-server-stream.js";
 import type { ServerCallStream } from "./server-call-stream.js";
 import { secureServerOptions, type ServerCredentials } from "./tls.js";
 import { watchSession, type KeepalivePolicy } from "./server-keepalive.js";
@@ -59,6 +59,7 @@ export class ServerListener {
       maxHeaderListBytes: settings.maxHeaderListBytes,
       maxReceiveMessageBytes: settings.maxReceiveMessageBytes,
       acceptEncoding: settings.acceptEncoding,
+      plainResponseHeaders: plainResponseHeaders(settings.acceptEncoding),
       isShuttingDown: () => this.isClosing,
     };
     const streams = this.#streams;
