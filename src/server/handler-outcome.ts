@@ -8,6 +8,15 @@ export interface OutcomeSink {
   onError(error: unknown): void;
 }
 
+/**
+ * Where an observer's scope (a trace context) rides on the call through the interceptors (a
+ * symbol-keyed property survives their `{ ...call }` copies), so the handler runs inside it.
+ */
+export const RUN_IN_SCOPE: unique symbol = Symbol("h2grpc.runInScope");
+
+/** The call the pipeline hands the route's invoke, with the observer's scope when there is one. */
+export type ScopedIncomingCall = IncomingCall & { [RUN_IN_SCOPE]?: <T>(run: () => T) => T };
+
 /** A handler of any of the four shapes, as the outcome calls it: a request or the requests, and the context. */
 export type AnyHandlerFunction = (requestOrRequests: unknown, context: ServerCallContext) => unknown;
 
@@ -23,10 +32,10 @@ export class HandlerOutcome implements AsyncIterable<unknown>, SingleReader {
   readonly isSingleResponse: boolean;
   readonly #takesSingleRequest: boolean;
   readonly #handler: AnyHandlerFunction;
-  readonly #call: IncomingCall;
+  readonly #call: ScopedIncomingCall;
   #sink: OutcomeSink | undefined;
 
-  constructor(takesSingleRequest: boolean, isSingleResponse: boolean, handler: AnyHandlerFunction, call: IncomingCall) {
+  constructor(takesSingleRequest: boolean, isSingleResponse: boolean, handler: AnyHandlerFunction, call: ScopedIncomingCall) {
     this.#takesSingleRequest = takesSingleRequest;
     this.isSingleResponse = isSingleResponse;
     this.#handler = handler;
@@ -42,6 +51,12 @@ export class HandlerOutcome implements AsyncIterable<unknown>, SingleReader {
 
   /** SingleReader: the request (or, for the streaming-request kinds, the requests) is ready. */
   onRequest(input: unknown): void {
+    const runInScope = this.#call[RUN_IN_SCOPE];
+    if (runInScope === undefined) this.#runHandler(input);
+    else runInScope(() => this.#runHandler(input));
+  }
+
+  #runHandler(input: unknown): void {
     const sink = this.#sink as OutcomeSink;
     let result: unknown;
     try {

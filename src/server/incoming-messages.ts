@@ -69,6 +69,7 @@ export class IncomingMessages implements FrameReceiver, AsyncIterable<unknown>, 
 
   onFrame(frame: Frame): void {
     if (this.#error !== undefined || this.#call.isFinished) return;
+    this.#call.observation?.onMessageReceived?.(frame.payload.length);
     let message: unknown;
     try {
       message = decodeMessage(this.#call.requestSerializer, frame, this.#call.requestCompression, this.#call.config.maxReceiveMessageBytes);

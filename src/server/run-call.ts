@@ -1,12 +1,13 @@
 import { compressionFor, type Compression } from "../codec/compression.js";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
+import { isObserving, observeServerCall } from "../telemetry/observers.js";
 import type { ServerCallStream } from "../transport/server-call-stream.js";
 import { IncomingMessages } from "./incoming-messages.js";
 import type { MessageSerializers, Route, Router } from "./router.js";
 import { sendResponses } from "./send-responses.js";
 import { ServerCall, type CallConfig } from "./server-call.js";
-import type { IncomingCall } from "./server-interceptor.js";
+import { RUN_IN_SCOPE, type ScopedIncomingCall } from "./handler-outcome.js";
 
 /** Server-wide settings of the pipeline. */
 export interface PipelineConfig extends CallConfig {
@@ -23,26 +24,42 @@ export interface PipelineConfig extends CallConfig {
  */
 export function createCallRunner(router: Router, config: PipelineConfig): (stream: ServerCallStream) => void {
   return (stream) => {
-    let route: Route;
+    let route: Route | undefined;
     let compression: Compression | undefined;
-    let serializers: MessageSerializers;
+    let serializers: MessageSerializers | undefined;
+    let refusal: unknown;
     try {
       route = router.find(stream.path);
       compression = compressionFor(stream.requestEncoding);
       serializers = serializersFor(route, stream.codec);
     } catch (error) {
-      stream.finish(GrpcError.from(error, Status.UNIMPLEMENTED), undefined, undefined);
+      refusal = error;
+    }
+    const deadline = deadlineOf(stream.timeoutMs, config.maxCallMs);
+    const observation = isObserving()
+      ? observeServerCall({ path: stream.path, isRegistered: route !== undefined, metadata: stream.metadata, peer: stream.peer, deadline })
+      : undefined;
+    if (route === undefined || serializers === undefined) {
+      const error = GrpcError.from(refusal, Status.UNIMPLEMENTED);
+      stream.finish(error, undefined, undefined);
+      observation?.onEnd?.(error);
       return;
     }
-    const call = new ServerCall(stream, route.method, serializers, deadlineOf(stream.timeoutMs, config.maxCallMs), compression, config);
+    const call = new ServerCall(stream, route.method, serializers, deadline, compression, config, observation);
     const requests = new IncomingMessages(call);
     call.requests = requests;
     stream.receive(requests);
+    // A plain object: interceptors copy it with `{ ...call, requests }` (RUN_IN_SCOPE included).
+    const incoming: ScopedIncomingCall = { method: route.method, metadata: stream.metadata, context: call.context, requests };
+    const invoke = route.invoke;
     let responses: AsyncIterable<unknown>;
     try {
-      // A plain object: interceptors copy it with `{ ...call, requests }`.
-      const incoming: IncomingCall = { method: route.method, metadata: stream.metadata, context: call.context, requests };
-      responses = route.invoke(incoming);
+      const runInScope = observation?.runInScope;
+      if (runInScope === undefined) responses = invoke(incoming);
+      else {
+        incoming[RUN_IN_SCOPE] = runInScope;
+        responses = runInScope(() => invoke(incoming));
+      }
     } catch (error) {
       call.fail(error); // an interceptor or handler that throws before returning
       return;

@@ -4,6 +4,8 @@ import type { AnyMethodDefinition, Serializer } from "../definition.js";
 import { GrpcError } from "../grpc-error.js";
 import { Metadata } from "../metadata.js";
 import { Status } from "../status.js";
+import { FRAME_HEADER_BYTES } from "../framing/frame.js";
+import type { ServerCallObservation } from "../telemetry/call-observer.js";
 import type { ServerCallStream } from "../transport/server-call-stream.js";
 import type { ServerCallContext } from "./call-context.js";
 import { HandlerContext } from "./handler-context.js";
@@ -40,6 +42,8 @@ export class ServerCall {
   isFinished = false;
   /** The request reader, told when the call ends before the client half-closed. */
   requests: IncomingMessages | undefined;
+  /** What observers follow of the call; undefined when none do. */
+  readonly observation: ServerCallObservation | undefined;
   #context: HandlerContext | undefined;
   #header: Metadata | undefined;
   #trailer: Metadata | undefined;
@@ -56,7 +60,9 @@ export class ServerCall {
     deadline: number | undefined,
     requestCompression: Compression | undefined,
     config: CallConfig,
+    observation: ServerCallObservation | undefined,
   ) {
+    this.observation = observation;
     this.stream = stream;
     this.method = method;
     this.requestSerializer = serializers.request;
@@ -111,6 +117,7 @@ export class ServerCall {
   /** Writes one response frame (headers first if none went out); false: await drained(). */
   write(frame: Uint8Array): boolean {
     if (!this.stream.hasSentHeaders && this.#needsHeaderBlock()) this.#sendHeaders();
+    this.observation?.onMessageSent?.(frame.length - FRAME_HEADER_BYTES);
     return this.stream.sendFrame(frame);
   }
 
@@ -119,9 +126,10 @@ export class ServerCall {
     if (this.isFinished) return;
     this.isFinished = true;
     if (lastFrame !== undefined && !this.stream.hasSentHeaders && this.#needsHeaderBlock()) this.#sendHeaders();
+    if (lastFrame !== undefined) this.observation?.onMessageSent?.(lastFrame.length - FRAME_HEADER_BYTES);
     const sendError = this.stream.finish(undefined, this.#trailer, this.#header, lastFrame);
     if (sendError !== undefined) this.#report(sendError);
-    this.#complete();
+    this.#complete(undefined);
   }
 
   /**
@@ -136,7 +144,7 @@ export class ServerCall {
     this.#abort(status);
     const sendError = this.stream.finish(status, this.#trailer, this.#header);
     if (sendError !== undefined) this.#report(sendError);
-    this.#complete();
+    this.#complete(status);
   }
 
   #onDeadline(): void {
@@ -145,16 +153,18 @@ export class ServerCall {
   }
 
   #onAborted(reason: GrpcError): void {
+    if (this.isFinished) return;
     this.isFinished = true;
     this.#abort(reason);
-    this.#complete();
+    this.#complete(reason);
   }
 
   // ctx.signal aborts on completion too (so work handed the signal stops), with the first reason.
-  #complete(): void {
+  #complete(status: GrpcError | undefined): void {
     this.#disarmDeadline?.();
     this.#disarmDeadline = undefined;
     this.#abort(CALL_COMPLETED);
+    this.observation?.onEnd?.(status);
   }
 
   #abort(reason: GrpcError): void {

@@ -6,6 +6,7 @@ import { startKeepalive, type KeepaliveSettings } from "./client-keepalive.js";
 import { buildRequestHeaders } from "./grpc-headers.js";
 import { Http2ClientStream, type StreamConnectionState } from "./http2-client-stream.js";
 import { secureConnectOptions, type ChannelCredentials } from "./tls.js";
+import { isObserving, reportConnection } from "../telemetry/observers.js";
 
 /** Where a connection goes: a TCP host and port or a unix socket, as the channel parsed it. */
 export type ConnectionAddress =
@@ -41,6 +42,8 @@ type TrackedStream = http2.ClientHttp2Stream & { [CONNECTION]?: ClientConnection
 export class ClientConnection implements StreamConnectionState {
   readonly session: http2.ClientHttp2Session;
   readonly isTls: boolean;
+  /** Where it goes: "127.0.0.1:50051", "[::1]:50051" or the unix socket path. */
+  readonly address: string;
   readonly #socket: net.Socket;
   readonly #events: ConnectionEvents;
   readonly #streams = new Set<TrackedStream>();
@@ -52,6 +55,7 @@ export class ClientConnection implements StreamConnectionState {
   /** Starts connecting; never throws for a network failure, which arrives as onClose(error). */
   constructor(address: ConnectionAddress, credentials: ChannelCredentials, events: ConnectionEvents) {
     this.#events = events;
+    this.address = describeAddress(address);
     this.#socket = openSocket(address, credentials);
     this.isTls = credentials.kind !== "insecure";
     const scheme = this.isTls ? "https" : "http";
@@ -65,6 +69,7 @@ export class ClientConnection implements StreamConnectionState {
     // The peer's FIN: nothing more will arrive, whatever state our own writes are in.
     this.#socket.once("end", this.#onPeerEnded);
     this.#socket.once("close", this.#onSocketClose);
+    if (isObserving()) reportConnection({ side: "client", kind: "connecting", address: this.address });
   }
 
   /** True once the HTTP/2 preface was exchanged and until the connection closes or goes away. */
@@ -158,11 +163,13 @@ export class ClientConnection implements StreamConnectionState {
       // The session went away between the check and the call: its 'close' reports it.
     }
     this.#isReady = true;
+    if (isObserving()) reportConnection({ side: "client", kind: "ready", address: this.address });
     this.#events.onReady(this);
   };
 
   readonly #onGoaway = (errorCode: number, lastStreamId: number, opaqueData?: Buffer): void => {
     this.#goawayLastStreamId = lastStreamId;
+    if (isObserving()) reportConnection({ side: "client", kind: "goaway", address: this.address });
     this.#events.onGoaway(this, errorCode, opaqueData);
   };
 
@@ -187,6 +194,7 @@ export class ClientConnection implements StreamConnectionState {
     this.#isReady = false;
     this.#stopKeepalive?.();
     if (!this.#socket.destroyed) this.#socket.destroy();
+    if (isObserving()) reportConnection({ side: "client", kind: "closed", address: this.address, error: this.#lastError });
     this.#events.onClose(this, this.#lastError);
   };
 
@@ -208,6 +216,11 @@ function hasRemoteEnded(stream: http2.ClientHttp2Stream): boolean {
   } catch {
     return stream.readableEnded;
   }
+}
+
+function describeAddress(address: ConnectionAddress): string {
+  if (address.kind === "unix") return address.path;
+  return address.host.includes(":") ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
 }
 
 function openSocket(address: ConnectionAddress, credentials: ChannelCredentials): net.Socket {

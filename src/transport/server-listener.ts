@@ -5,6 +5,7 @@ import { Status } from "../status.js";
 import { acceptGrpcStream, type GrpcStreamLimits } from "./grpc-request-check.js";
 import { plainResponseHeaders, serverStreamOf } from "./http2-server-stream.js";
 import type { ServerCallStream } from "./server-call-stream.js";
+import { isObserving, reportConnection } from "../telemetry/observers.js";
 import { secureServerOptions, type ServerCredentials } from "./tls.js";
 import { watchSession, type KeepalivePolicy } from "./server-keepalive.js";
 
@@ -155,6 +156,11 @@ export class ServerListener {
     session.on("error", ignoreError);
     session.once("close", () => this.#sessions.delete(session));
     watchSession(session, this.#settings.keepalive);
+    if (isObserving()) {
+      const address = remoteAddressOf(session.socket);
+      reportConnection({ side: "server", kind: "ready", address });
+      session.once("close", () => isObserving() && reportConnection({ side: "server", kind: "closed", address }));
+    }
   }
 
   /**
@@ -197,6 +203,11 @@ export class ServerListener {
     await allGone;
     await Promise.all(serversClosed);
   }
+}
+
+function remoteAddressOf(socket: Socket | undefined): string {
+  const address = socket?.remoteAddress ?? "unknown";
+  return address.includes(":") ? `[${address}]:${socket?.remotePort}` : `${address}:${socket?.remotePort}`;
 }
 
 function ignoreError(): void {

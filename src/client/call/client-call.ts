@@ -1,11 +1,12 @@
 import { ACCEPT_ENCODING_HEADER } from "../../codec/compression.js";
 import { encodeMessage } from "../../codec/message-codec.js";
 import { deadlineExceeded } from "../../deadline.js";
-import type { Frame } from "../../framing/frame.js";
+import { FRAME_HEADER_BYTES, type Frame } from "../../framing/frame.js";
 import { GrpcError } from "../../grpc-error.js";
 import { Metadata } from "../../metadata.js";
 import { Status } from "../../status.js";
 import type { CallStreamEnd, CallStreamListener, ClientCallStream } from "../../transport/client-call-stream.js";
+import type { ClientAttemptObservation } from "../../telemetry/call-observer.js";
 import type { ClientConnection } from "../../transport/client-connection.js";
 import { statusFromNodeError } from "../../transport/error-mapping.js";
 import type { WriteOptions } from "../call-options.js";
@@ -34,6 +35,8 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
   #replayFrame: Uint8Array | undefined;
   #hasReplayed = false;
   #hasWritten = false;
+  /** The observers' view of the current attempt (a transparent retry is the next one). */
+  #attempt: ClientAttemptObservation | undefined;
 
   constructor(channel: ChannelImpl, setup: CallSetup, listener: ResponseListener) {
     this.#channel = channel;
@@ -130,6 +133,7 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
       return false;
     }
     if (this.#isPaused) this.#stream.pauseReceiving();
+    this.#attempt = this.#setup.observation?.onAttemptStart?.({ address: connection.address, attempt: this.#hasReplayed ? 2 : 1, isTransparentRetry: this.#hasReplayed });
     return true;
   }
 
@@ -139,6 +143,7 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
     if (stream === undefined || this.#isEnded) return true;
     if (isLast && !this.#hasReplayed && !this.#hasWritten) this.#replayFrame = frame;
     if (!isLast) this.#hasWritten = true;
+    this.#attempt?.onMessageSent?.(frame.length - FRAME_HEADER_BYTES);
     return stream.sendFrame(frame, isLast);
   }
 
@@ -194,7 +199,9 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
   }
 
   onFrame(frame: Frame): void {
-    if (!this.#isEnded) this.#decoder.decode(frame);
+    if (this.#isEnded) return;
+    this.#attempt?.onMessageReceived?.(frame.payload.length);
+    this.#decoder.decode(frame);
   }
 
   onEnd(end: CallStreamEnd): void {
@@ -214,7 +221,11 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
 
   #settle(end: CallStreamEnd): void {
     if (this.#isEnded) return;
-    if (end.isUnprocessed && this.#replayFrame !== undefined && !this.#hasReplayed) return this.#replay();
+    if (end.isUnprocessed && this.#replayFrame !== undefined && !this.#hasReplayed) {
+      this.#attempt?.onEnd?.(end.error);
+      this.#attempt = undefined;
+      return this.#replay();
+    }
     this.#finish(this.#decoder.errorAtEnd(end.error), end.trailers);
   }
 
@@ -245,6 +256,8 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
     }
     this.#endError = error;
     if (error !== undefined && this.#setup.callSite !== undefined) attachCallSite(error, this.#setup.callSite);
+    this.#attempt?.onEnd?.(error);
+    this.#setup.observation?.onEnd?.(error, trailerMetadata);
     this.#listener.onEnd(error, trailerMetadata);
   }
 }

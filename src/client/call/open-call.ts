@@ -6,6 +6,8 @@ import type { CallOptions } from "../call-options.js";
 import type { ChannelImpl } from "../channel/channel.js";
 import type { CallCredentials } from "../credentials/call-credentials.js";
 import { addCredentialMetadata, credentialsOf } from "../credentials/credential-metadata.js";
+import type { ClientCallObservation } from "../../telemetry/call-observer.js";
+import { isObserving, observeClientCall } from "../../telemetry/observers.js";
 import type { ResponseListener } from "./call-setup.js";
 import type { CallSite } from "./call-site.js";
 import { ClientCall } from "./client-call.js";
@@ -39,18 +41,27 @@ export function openCall(
   stream: AsyncIterable<unknown> | undefined,
 ): ClientCall | undefined {
   const { options, method } = spec;
+  let requestMetadata = spec.metadata;
+  let observation: ClientCallObservation | undefined;
+  if (isObserving()) {
+    // Observers may add to the metadata (trace context): a copy, never the caller's own object.
+    requestMetadata = requestMetadata?.clone() ?? new Metadata();
+    observation = observeClientCall({ path: method.path, target: channel.target, metadata: requestMetadata, deadline: spec.deadline });
+  }
   let compression: Compression | undefined;
   try {
     compression = options.compression === undefined ? undefined : compressionFor(options.compression);
   } catch (error) {
-    listener.onEnd(GrpcError.from(error), new Metadata());
+    const failure = GrpcError.from(error);
+    observation?.onEnd?.(failure, new Metadata());
+    listener.onEnd(failure, new Metadata());
     return undefined;
   }
   const call = new ClientCall(
     channel,
     {
       method,
-      metadata: spec.metadata,
+      metadata: requestMetadata,
       deadline: spec.deadline,
       signal: spec.signal,
       compression,
@@ -58,6 +69,7 @@ export function openCall(
       onHeader: options.onHeader,
       onTrailer: options.onTrailer,
       callSite: spec.callSite,
+      observation,
     },
     listener,
   );
@@ -71,7 +83,7 @@ export function openCall(
     }
   }
   const credentials = credentialsOf(clientCredentials, options.credentials);
-  const metadata = credentials.length === 0 ? undefined : addCredentialMetadata(credentials, channel, method, spec.metadata, spec.signal);
+  const metadata = credentials.length === 0 ? undefined : addCredentialMetadata(credentials, channel, method, requestMetadata, spec.signal);
   const started = call.start(metadata);
   if (started === true && !(frame instanceof Promise)) {
     sendRequests(call, frame, stream);
