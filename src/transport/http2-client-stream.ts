@@ -18,6 +18,8 @@ export interface StreamConnectionState {
   /** The last stream id of the server's GOAWAY (RFC 9113 §6.8), if one came. */
   readonly goawayLastStreamId: number | undefined;
   readonly isTls: boolean;
+  /** The server's address, for error messages. */
+  readonly address: string;
 }
 
 const OWNER = Symbol("h2grpc.http2ClientStream");
@@ -139,6 +141,7 @@ export class Http2ClientStream implements ClientCallStream {
       rstCode: this.#stream.rstCode ?? NGHTTP2_NO_ERROR,
       hasResponseHeaders: this.#hasResponseHeaders,
       isTls: this.#connection.isTls,
+      address: this.#connection.address,
     };
     if (trailers === undefined) {
       return this.#end(errorForStreamClosedWithoutTrailers(facts), new Metadata(), false, this.#isUnprocessed());

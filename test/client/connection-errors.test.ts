@@ -30,7 +30,7 @@ describe.skipIf(!hasOpenssl)("TLS mismatch", () => {
     try {
       const error = await rejectionOf(() => client.unary({}, { timeoutMs: 10_000 }));
       expect(error.code).toBe(Status.UNAVAILABLE);
-      expect(error.details).toBe("the connection closed before the server answered; if the server uses TLS, connect with channelTls() credentials");
+      expect(error.details).toBe(`the connection to ${tlsPeer.address} closed before the server answered; if the server uses TLS, connect with channelTls() credentials`);
     } finally {
       closeClient(client);
     }
@@ -42,7 +42,7 @@ describe.skipIf(!hasOpenssl)("TLS mismatch", () => {
       const error = await rejectionOf(() => client.unary({}, { timeoutMs: 10_000 }));
       expect(error.code).toBe(Status.UNAVAILABLE);
       expect(error.details).toBe(
-        `failed to connect to ${plaintextPeer.address}: TLS handshake failed (wrong version number): the server probably does not use TLS; connect with insecure() credentials, or check the port`,
+        `failed to connect to ${plaintextPeer.address} (attempt 1): TLS handshake failed (wrong version number): the server probably does not use TLS; connect with insecure() credentials, or check the port`,
       );
     } finally {
       closeClient(client);

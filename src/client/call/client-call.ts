@@ -1,6 +1,5 @@
 import { ACCEPT_ENCODING_HEADER } from "../../codec/compression.js";
 import { encodeMessage } from "../../codec/message-codec.js";
-import { deadlineExceeded } from "../../deadline.js";
 import { FRAME_HEADER_BYTES, type Frame } from "../../framing/frame.js";
 import { GrpcError } from "../../grpc-error.js";
 import { Metadata } from "../../metadata.js";
@@ -13,6 +12,7 @@ import type { WriteOptions } from "../call-options.js";
 import type { ChannelCall, ChannelImpl } from "../channel/channel.js";
 import type { CallSetup, ResponseListener } from "./call-setup.js";
 import { attachCallSite, copyError } from "./call-site.js";
+import { CallTiming } from "./call-timing.js";
 import { ResponseDecoder, type DecodedResponseSink } from "./response-decoder.js";
 
 /**
@@ -37,6 +37,7 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
   #hasWritten = false;
   /** The observers' view of the current attempt (a transparent retry is the next one). */
   #attempt: ClientAttemptObservation | undefined;
+  readonly #timing = new CallTiming();
 
   constructor(channel: ChannelImpl, setup: CallSetup, listener: ResponseListener) {
     this.#channel = channel;
@@ -110,7 +111,7 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
     let timeoutMs: number | undefined;
     if (deadline !== undefined) {
       timeoutMs = deadline - Date.now();
-      if (timeoutMs <= 0) return this.#finish(deadlineExceeded(), undefined), false;
+      if (timeoutMs <= 0) return this.#finish(this.#timing.deadlineExceeded(this.#channel.target, undefined), undefined), false;
     }
     try {
       this.#stream = connection.openStream(
@@ -133,6 +134,8 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
       return false;
     }
     if (this.#isPaused) this.#stream.pauseReceiving();
+    this.#timing.connectedAt ??= performance.now();
+    this.#timing.address = connection.address;
     this.#attempt = this.#setup.observation?.onAttemptStart?.({ address: connection.address, attempt: this.#hasReplayed ? 2 : 1, isTransparentRetry: this.#hasReplayed });
     return true;
   }
@@ -181,11 +184,15 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
   }
 
   readonly #endFromSignal = (): void => {
-    this.cancel(copyError(GrpcError.from(this.#setup.signal?.reason, Status.CANCELLED)));
+    const reason = GrpcError.from(this.#setup.signal?.reason, Status.CANCELLED);
+    // A deadline says where the time went (and where the call was going); a cancel is the caller's own.
+    if (reason.code === Status.DEADLINE_EXCEEDED) this.cancel(this.#timing.deadlineExceeded(this.#channel.target, reason));
+    else this.cancel(copyError(reason));
   };
 
   onHeaders(metadata: Metadata, encoding: string | undefined): void {
     if (this.#isEnded) return;
+    this.#timing.headersAt = performance.now();
     this.#decoder.encoding = encoding;
     const onHeader = this.#setup.onHeader;
     if (onHeader !== undefined) {
@@ -212,7 +219,9 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
   }
 
   onMessage(message: unknown): void {
-    if (!this.#isEnded) this.#listener.onMessage(message);
+    if (this.#isEnded) return;
+    this.#timing.messagesReceived++;
+    this.#listener.onMessage(message);
   }
 
   onDecodeError(error: GrpcError): void {

@@ -53,6 +53,8 @@ export class ChannelImpl implements Channel, ConnectionEvents {
   readonly #calls = new Set<ChannelCall>();
   #keepaliveTimeMs: number | undefined;
   #connectTimer: NodeJS.Timeout | undefined;
+  /** Connection attempts that failed since the last success, for error messages. */
+  #failedAttempts = 0;
   // Referenced while calls are in flight, so a pending call keeps the process alive (as an
   // outstanding node:http request does) while connections and every other timer stay unref()ed.
   #callRef: NodeJS.Timeout | undefined;
@@ -186,6 +188,7 @@ export class ChannelImpl implements Channel, ConnectionEvents {
     if (this.#connection !== connection) return;
     clearTimeout(this.#connectTimer);
     this.#state = "READY";
+    this.#failedAttempts = 0;
     this.#backoff.reset();
     this.#startKeepalive(connection);
     if (this.#calls.size === 0 && this.#waiters.length === 0) this.#armIdleTimer();
@@ -205,15 +208,18 @@ export class ChannelImpl implements Channel, ConnectionEvents {
   onClose(connection: ClientConnection, error: unknown): void {
     if (this.#connection !== connection) return;
     clearTimeout(this.#connectTimer);
-    if (this.#state === "CONNECTING") this.#connectFailed(error);
+    if (this.#state === "CONNECTING") this.#connectFailed(connection, error);
     else this.#dropConnection();
   }
 
-  #connectFailed(cause: unknown): void {
+  #connectFailed(connection: ClientConnection, cause: unknown): void {
     this.#connection = undefined;
     this.#state = "TRANSIENT_FAILURE";
+    this.#failedAttempts++;
     const reason = describeConnectFailure(cause, this.isSecure);
-    this.#lastError = new GrpcError(Status.UNAVAILABLE, `failed to connect to ${this.target}: ${reason}`, undefined, { cause });
+    // What failed, where, and how often: "failed to connect to dns:svc:50051 (10.0.0.7:50051, attempt 3): connection refused".
+    const where = connection.address === this.target ? `attempt ${this.#failedAttempts}` : `${connection.address}, attempt ${this.#failedAttempts}`;
+    this.#lastError = new GrpcError(Status.UNAVAILABLE, `failed to connect to ${this.target} (${where}): ${reason}`, undefined, { cause });
     const waiting: ConnectionWaiter[] = [];
     for (const waiter of this.#takeWaiters()) {
       if (waiter.waitForReady) waiting.push(waiter);
