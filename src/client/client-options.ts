@@ -1,3 +1,4 @@
+import type { CallStats } from "../telemetry/call-counters.js";
 import type { ChannelCredentials } from "../transport/tls.js";
 import type { CallCredentials } from "./credentials/call-credentials.js";
 import type { CallOptions } from "./call-options.js";
@@ -41,6 +42,14 @@ export interface ChannelOptions {
 /** doc/connectivity-semantics-and-api.md: the state of a channel's connection. */
 export type ConnectivityState = "IDLE" | "CONNECTING" | "READY" | "TRANSIENT_FAILURE" | "SHUTDOWN";
 
+/** A channel's live counters and connections (Channel.stats()). */
+export interface ChannelStats extends CallStats {
+  readonly target: string;
+  readonly state: ConnectivityState;
+  /** The open connections: where each goes, whether it takes calls, how many streams are open on it. */
+  readonly connections: readonly { readonly address: string; readonly isReady: boolean; readonly streams: number }[];
+}
+
 /** A connection to one target ("host:port", "[::1]:port", "dns:host:port", "unix:/path"), shared by clients. */
 export interface Channel {
   readonly target: string;
@@ -54,6 +63,8 @@ export interface Channel {
   connect(options?: { readonly waitForReady?: boolean; readonly signal?: AbortSignal }): Promise<void>;
   /** Ends every call (CANCELLED... or UNAVAILABLE) and the connection; no timer keeps the process alive afterwards. */
   close(): void;
+  /** The channel's calls so far (started, succeeded, failed, in flight, when the last started) and its connections. */
+  stats(): ChannelStats;
 }
 
 /** Options of createClient: a channel (or what to make one from) plus per-client defaults. */

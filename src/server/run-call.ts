@@ -36,12 +36,14 @@ export function createCallRunner(router: Router, config: PipelineConfig): (strea
       refusal = error;
     }
     const deadline = deadlineOf(stream.timeoutMs, config.maxCallMs);
+    config.counters.callStarted();
     const observation = isObserving()
       ? observeServerCall({ path: stream.path, isRegistered: route !== undefined, metadata: stream.metadata, peer: stream.peer, deadline })
       : undefined;
     if (route === undefined || serializers === undefined) {
       const error = GrpcError.from(refusal, Status.UNIMPLEMENTED);
       stream.finish(error, undefined, undefined);
+      config.counters.callEnded(false);
       observation?.onEnd?.(error);
       return;
     }

@@ -5,6 +5,7 @@ import { GrpcError } from "../grpc-error.js";
 import { Metadata } from "../metadata.js";
 import { Status } from "../status.js";
 import { FRAME_HEADER_BYTES } from "../framing/frame.js";
+import type { CallCounters } from "../telemetry/call-counters.js";
 import type { ServerCallObservation } from "../telemetry/call-observer.js";
 import type { ServerCallStream } from "../transport/server-call-stream.js";
 import type { ServerCallContext } from "./call-context.js";
@@ -21,6 +22,8 @@ export interface CallConfig {
   /** The server's default response compression. */
   readonly compression: string | undefined;
   readonly onCallError: ((error: unknown, context: ServerCallContext) => void) | undefined;
+  /** The server's call counters (stats(), channelz). */
+  readonly counters: CallCounters;
 }
 
 /**
@@ -164,6 +167,7 @@ export class ServerCall {
     this.#disarmDeadline?.();
     this.#disarmDeadline = undefined;
     this.#abort(CALL_COMPLETED);
+    this.config.counters.callEnded(status === undefined);
     this.observation?.onEnd?.(status);
   }
 

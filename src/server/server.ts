@@ -6,7 +6,8 @@ import { ServerListener } from "../transport/server-listener.js";
 import { insecure } from "../transport/tls.js";
 import { Router } from "./router.js";
 import { createCallRunner } from "./run-call.js";
-import type { CloseOptions, ListenOptions, Server, ServerOptions } from "./server-options.js";
+import type { CloseOptions, ListenOptions, Server, ServerOptions, ServerStats } from "./server-options.js";
+import { CallCounters } from "../telemetry/call-counters.js";
 import type { ServiceImpl } from "./service-impl.js";
 
 /** C-core's soft limit is 8 KiB and grpc-go's 16 MiB; 16 KiB fits real metadata and bounds memory. */
@@ -33,6 +34,7 @@ export function createServer(options: ServerOptions = {}): Server {
 class GrpcServer implements Server {
   readonly #router: Router;
   readonly #listener: ServerListener;
+  readonly #counters = new CallCounters();
 
   constructor(options: ServerOptions) {
     if (options.compression !== undefined && options.compression !== IDENTITY && !COMPRESSIONS.has(options.compression)) {
@@ -47,6 +49,7 @@ class GrpcServer implements Server {
       compression: options.compression,
       onCallError: options.onCallError,
       maxCallMs: options.maxCallMs,
+      counters: this.#counters,
     });
     this.#listener = new ServerListener(runCall, {
       maxReceiveMessageBytes,
@@ -70,6 +73,10 @@ class GrpcServer implements Server {
 
   get services(): readonly ServiceDefinition[] {
     return this.#router.services;
+  }
+
+  stats(): ServerStats {
+    return { ...this.#counters.stats(), connections: this.#listener.connectionCount };
   }
 
   addService<D extends ServiceDefinition>(definition: D, implementation: ServiceImpl<D>): this {

@@ -69,6 +69,11 @@ export class ServerListener {
     };
   }
 
+  /** The open HTTP/2 connections. */
+  get connectionCount(): number {
+    return this.#sessions.size;
+  }
+
   /** True once close has been called: streams still arriving belong to draining connections. */
   get isClosing(): boolean {
     return this.#closing !== undefined;

@@ -38,6 +38,8 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
   /** The observers' view of the current attempt (a transparent retry is the next one). */
   #attempt: ClientAttemptObservation | undefined;
   readonly #timing = new CallTiming();
+  /** True once the channel counted the call as started (stats, channelz). */
+  #isCounted = false;
 
   constructor(channel: ChannelImpl, setup: CallSetup, listener: ResponseListener) {
     this.#channel = channel;
@@ -71,6 +73,8 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
   start(metadata?: Promise<Metadata>): boolean | Promise<boolean> {
     const signal = this.#setup.signal;
     this.#channel.callStarted(this);
+    this.#channel.counters.callStarted();
+    this.#isCounted = true;
     if (signal !== undefined) {
       if (signal.aborted) return this.#endFromSignal(), false;
       signal.addEventListener("abort", this.#endFromSignal, { once: true });
@@ -264,6 +268,7 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
       }
     }
     this.#endError = error;
+    if (this.#isCounted) this.#channel.counters.callEnded(error === undefined);
     if (error !== undefined && this.#setup.callSite !== undefined) attachCallSite(error, this.#setup.callSite);
     this.#attempt?.onEnd?.(error);
     this.#setup.observation?.onEnd?.(error, trailerMetadata);

@@ -6,7 +6,8 @@ import { ClientConnection, type ConnectionEvents } from "../../transport/client-
 import { describeConnectFailure } from "../../transport/connection-hints.js";
 import { insecure, type ChannelCredentials } from "../../transport/tls.js";
 import { ConnectionBackoff, backoffSettings } from "./backoff.js";
-import type { Channel, ChannelOptions, ConnectivityState } from "../client-options.js";
+import type { Channel, ChannelOptions, ChannelStats, ConnectivityState } from "../client-options.js";
+import { CallCounters } from "../../telemetry/call-counters.js";
 import { parseTarget, type ChannelTarget } from "./target.js";
 
 /** A call the channel can end when it closes. */
@@ -40,6 +41,8 @@ export class ChannelImpl implements Channel, ConnectionEvents {
   readonly isSecure: boolean;
   readonly maxReceiveMessageBytes: number;
   readonly maxSendMessageBytes: number;
+  /** Calls started, succeeded and failed on this channel (stats(), channelz). */
+  readonly counters = new CallCounters();
   readonly #address: ChannelTarget;
   readonly #credentials: ChannelCredentials;
   readonly #options: ChannelOptions;
@@ -81,6 +84,16 @@ export class ChannelImpl implements Channel, ConnectionEvents {
 
   get state(): ConnectivityState {
     return this.#state;
+  }
+
+  stats(): ChannelStats {
+    const connection = this.#connection;
+    return {
+      ...this.counters.stats(),
+      target: this.target,
+      state: this.#state,
+      connections: connection === undefined ? [] : [{ address: connection.address, isReady: connection.isReady, streams: connection.streamCount }],
+    };
   }
 
   /** The connected connection, or undefined: the synchronous fast path. */
