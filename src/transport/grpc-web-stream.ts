@@ -1,0 +1,113 @@
+import type { GrpcError } from "../grpc-error.js";
+import { FrameDecoder } from "../framing/frame-decoder.js";
+import { FRAME_HEADER_BYTES, writeFrameHeader } from "../framing/frame.js";
+import type { Metadata, OutgoingHeaderValues } from "../metadata.js";
+import { Base64StreamDecoder, encodeBase64Chunk } from "./base64-stream.js";
+import { HttpCallStream, type CallHead } from "./http-call-stream.js";
+import type { HttpExchange } from "./http-exchange.js";
+import type { FrameReceiver } from "./server-call-stream.js";
+import { errorTrailers, okTrailers } from "./status-trailers.js";
+
+// gRPC-Web (grpc doc/PROTOCOL-WEB.md): gRPC's length-prefixed messages in an ordinary HTTP/1.1
+// or HTTP/2 body, with no HTTP trailers: the status and trailers travel as one last frame whose
+// flag has the MSB set (0x80) and whose payload is HTTP/1 header lines. application/grpc-web-text
+// base64-encodes both bodies.
+
+/** PROTOCOL-WEB: "the MSB (0x80) of the frame flag byte indicates a trailers frame". */
+export const TRAILER_FRAME_FLAG = 0x80;
+
+/** One gRPC-Web call over an HTTP/1.1 or HTTP/2 exchange. */
+export class GrpcWebCallStream extends HttpCallStream {
+  readonly #contentType: string;
+  readonly #isText: boolean;
+
+  constructor(exchange: HttpExchange, head: CallHead) {
+    super(exchange, head);
+    this.#isText = head.protocol === "grpc-web-text";
+    // PROTOCOL-WEB: the response content-type names the message format (+proto, +json) in full.
+    this.#contentType = `application/${this.#isText ? "grpc-web-text" : "grpc-web"}+${head.codec}`;
+  }
+
+  get hasSentHeaders(): boolean {
+    return this.exchange.isResponseStarted;
+  }
+
+  override receive(receiver: FrameReceiver): void {
+    if (!this.#isText) {
+      super.receive(receiver);
+      return;
+    }
+    const text = new Base64StreamDecoder();
+    const frames = new FrameDecoder(this.head.maxReceiveMessageBytes);
+    this.readBody(
+      (chunk) => {
+        for (const frame of frames.push(text.push(chunk))) receiver.onFrame(frame);
+      },
+      () => {
+        text.finish();
+        frames.finish();
+        receiver.onEnd();
+      },
+      receiver,
+    );
+  }
+
+  sendHeaders(metadata: Metadata | undefined, encoding: string | undefined): void {
+    if (this.isFinished || this.exchange.isResponseStarted) return;
+    this.exchange.respond(200, this.#responseHeaders(metadata, encoding));
+  }
+
+  sendFrame(frame: Uint8Array): boolean {
+    if (this.isFinished) return true;
+    if (!this.exchange.isResponseStarted) this.sendHeaders(undefined, undefined);
+    return this.exchange.write(this.#isText ? encodeBase64Chunk(frame) : frame);
+  }
+
+  drained(): Promise<void> {
+    return this.exchange.drained();
+  }
+
+  finish(error: GrpcError | undefined, trailers: Metadata | undefined, unsentHeaders: Metadata | undefined, lastFrame?: Uint8Array): unknown {
+    if (this.isFinished) return undefined;
+    this.isFinished = true;
+    const status = error === undefined ? okTrailers(trailers) : errorTrailers(error, trailers);
+    try {
+      if (!this.exchange.isResponseStarted && lastFrame === undefined) {
+        // PROTOCOL-WEB keeps gRPC's Trailers-Only response: the status in the HTTP headers, no body.
+        this.exchange.respond(200, { ...this.#responseHeaders(unsentHeaders, undefined), ...status }, true);
+      } else {
+        if (!this.exchange.isResponseStarted) this.exchange.respond(200, this.#responseHeaders(unsentHeaders, undefined));
+        const trailerFrame = encodeTrailerFrame(status);
+        const body = lastFrame === undefined ? trailerFrame : Buffer.concat([lastFrame, trailerFrame]);
+        this.exchange.end(this.#isText ? encodeBase64Chunk(body) : body);
+      }
+    } catch (sendError) {
+      // Node refused a header value: the client still learns the call failed, from the reset.
+      this.exchange.reset(true);
+      return sendError;
+    }
+    if (!this.exchange.isRequestComplete) this.exchange.stopRequestAfterResponse();
+    return undefined;
+  }
+
+  #responseHeaders(metadata: Metadata | undefined, encoding: string | undefined): OutgoingHeaderValues {
+    const headers: OutgoingHeaderValues = { "content-type": this.#contentType };
+    if (encoding !== undefined && encoding !== "identity") headers["grpc-encoding"] = encoding;
+    metadata?.writeHeaders(headers);
+    return headers;
+  }
+}
+
+/** The trailers frame: flag 0x80, then "name: value\r\n" lines with lower-case names (PROTOCOL-WEB). */
+export function encodeTrailerFrame(trailers: Readonly<OutgoingHeaderValues>): Buffer {
+  let text = "";
+  for (const [name, value] of Object.entries(trailers)) {
+    for (const one of Array.isArray(value) ? value : [value]) text += `${name.toLowerCase()}: ${one}\r\n`;
+  }
+  const payload = Buffer.from(text, "latin1");
+  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
+  writeFrameHeader(frame, 0, payload.length, false);
+  frame[0] = TRAILER_FRAME_FLAG;
+  payload.copy(frame, FRAME_HEADER_BYTES);
+  return frame;
+}

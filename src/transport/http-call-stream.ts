@@ -1,0 +1,169 @@
+import type { PeerCertificate } from "node:tls";
+import type { Frame } from "../framing/frame.js";
+import { FrameDecoder } from "../framing/frame-decoder.js";
+import { GrpcError } from "../grpc-error.js";
+import { isReservedHeader, Metadata } from "../metadata.js";
+import { Status } from "../status.js";
+import type { HttpExchange } from "./http-exchange.js";
+import type { FrameReceiver, MessageCodecName, ServerCallStream, WireProtocol } from "./server-call-stream.js";
+
+/** What the dispatcher read from a browser protocol's request head. */
+export interface CallHead {
+  readonly protocol: WireProtocol;
+  readonly path: string;
+  readonly codec: MessageCodecName;
+  readonly timeoutMs: number | undefined;
+  readonly requestEncoding: string | undefined;
+  readonly acceptEncoding: string | undefined;
+  /** Request headers of the protocol itself, never passed on as metadata. */
+  readonly protocolHeaders: ReadonlySet<string>;
+  /** Largest request message (or Connect unary body) accepted, in bytes. */
+  readonly maxReceiveMessageBytes: number;
+}
+
+/**
+ * What gRPC-Web and Connect calls share over an HttpExchange: the request head in the seam's
+ * terms, request frames, the abort listener, and the rule that the first finish wins. Subclasses
+ * write the response in their protocol.
+ */
+export abstract class HttpCallStream implements ServerCallStream {
+  readonly protocol: WireProtocol;
+  readonly path: string;
+  readonly codec: MessageCodecName;
+  readonly timeoutMs: number | undefined;
+  readonly requestEncoding: string | undefined;
+  readonly acceptEncoding: string | undefined;
+  protected readonly exchange: HttpExchange;
+  protected readonly head: CallHead;
+  /** True once finish ran (or the exchange aborted): everything after it is dropped. */
+  protected isFinished = false;
+  #metadata: Metadata | undefined;
+  #abortListener: ((reason: GrpcError) => void) | undefined;
+
+  constructor(exchange: HttpExchange, head: CallHead) {
+    this.exchange = exchange;
+    this.head = head;
+    this.protocol = head.protocol;
+    this.path = head.path;
+    this.codec = head.codec;
+    this.timeoutMs = head.timeoutMs;
+    this.requestEncoding = head.requestEncoding;
+    this.acceptEncoding = head.acceptEncoding;
+    exchange.onAbort((why) => {
+      this.abort(why === "cancelled" ? new GrpcError(Status.CANCELLED, "the client cancelled the call") : new GrpcError(Status.UNAVAILABLE, "the connection was lost"));
+    });
+  }
+
+  get metadata(): Metadata {
+    if (this.#metadata === undefined) {
+      const raw = this.exchange.rawHeaders;
+      const kept: string[] = [];
+      for (let i = 0; i + 1 < raw.length; i += 2) {
+        const name = raw[i] as string;
+        if (!this.head.protocolHeaders.has(name) && !isReservedHeader(name)) kept.push(name, raw[i + 1] as string);
+      }
+      this.#metadata = Metadata.fromHeaders(kept);
+    }
+    return this.#metadata;
+  }
+
+  get peer(): string {
+    return this.exchange.peer;
+  }
+
+  get peerCertificate(): PeerCertificate | undefined {
+    return this.exchange.peerCertificate;
+  }
+
+  abstract readonly hasSentHeaders: boolean;
+
+  receive(receiver: FrameReceiver): void {
+    const decoder = new FrameDecoder(this.head.maxReceiveMessageBytes);
+    this.readBody(
+      (chunk) => {
+        for (const frame of decoder.push(chunk)) receiver.onFrame(frame);
+      },
+      () => {
+        decoder.finish();
+        receiver.onEnd();
+      },
+      receiver,
+    );
+  }
+
+  /**
+   * Reads the request body through `onChunk` and `onEnd`; either may throw a GrpcError, which
+   * answers the call with that status (the request is broken) and goes to `receiver.onError`.
+   */
+  protected readBody(onChunk: (chunk: Buffer) => void, onEnd: () => void, receiver: FrameReceiver): void {
+    let isBroken = false;
+    const fail = (error: unknown): void => {
+      isBroken = true;
+      const status = GrpcError.from(error, Status.INTERNAL);
+      this.exchange.pause();
+      this.finish(status, undefined, undefined);
+      receiver.onError(status);
+    };
+    this.exchange.readBody(
+      (chunk) => {
+        if (isBroken || this.isFinished) return;
+        try {
+          onChunk(chunk);
+        } catch (error) {
+          fail(error);
+        }
+      },
+      () => {
+        if (isBroken || this.isFinished) return;
+        try {
+          onEnd();
+        } catch (error) {
+          fail(error);
+        }
+      },
+    );
+  }
+
+  pauseReceiving(): void {
+    this.exchange.pause();
+  }
+
+  resumeReceiving(): void {
+    this.exchange.resume();
+  }
+
+  onAbort(listener: (reason: GrpcError) => void): void {
+    this.#abortListener = listener;
+  }
+
+  /** Ends the call without a finish from above (client gone, server shutdown) and tells the abort listener once. */
+  protected abort(reason: GrpcError): void {
+    if (this.isFinished) return;
+    this.isFinished = true;
+    const listener = this.#abortListener;
+    this.#abortListener = undefined;
+    listener?.(reason);
+  }
+
+  /**
+   * The server is shutting down and this call's grace period is over: answers it with `reason`
+   * (UNAVAILABLE) in its protocol, then tells the abort listener, as the seam says for a shutdown.
+   */
+  shutDown(reason: GrpcError): void {
+    if (this.isFinished) return;
+    const listener = this.#abortListener;
+    this.#abortListener = undefined;
+    this.finish(reason, undefined, undefined);
+    listener?.(reason);
+  }
+
+  abstract sendHeaders(metadata: Metadata | undefined, encoding: string | undefined): void;
+  abstract sendFrame(frame: Uint8Array): boolean;
+  abstract drained(): Promise<void>;
+  abstract finish(error: GrpcError | undefined, trailers: Metadata | undefined, unsentHeaders: Metadata | undefined, lastFrame?: Uint8Array): unknown;
+}
+
+/** The payload of a frame as the pipeline hands it to sendFrame: its 5-byte header read back. */
+export function unframe(frame: Uint8Array): Frame {
+  return { compressed: frame[0] === 1, payload: frame.subarray(5) };
+}

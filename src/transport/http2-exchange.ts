@@ -1,0 +1,148 @@
+import http2 from "node:http2";
+import type { PeerCertificate } from "node:tls";
+import type { OutgoingHeaderValues } from "../metadata.js";
+import { formatPeer, type ExchangeAbort, type HttpExchange } from "./http-exchange.js";
+import { peerCertificateOf } from "./tls.js";
+
+const { NGHTTP2_CANCEL, NGHTTP2_INTERNAL_ERROR, NGHTTP2_NO_ERROR } = http2.constants;
+
+/** An HttpExchange over one node:http2 server stream (a browser's fetch over HTTP/2, or a Node client). */
+export class Http2Exchange implements HttpExchange {
+  readonly #stream: http2.ServerHttp2Stream;
+  readonly #headers: http2.IncomingHttpHeaders;
+  readonly #rawHeaders: readonly string[];
+  #abortListener: ((why: ExchangeAbort) => void) | undefined;
+  #extraHeaders: OutgoingHeaderValues | undefined;
+  #isResponseEnded = false;
+
+  constructor(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, rawHeaders: readonly string[]) {
+    this.#stream = stream;
+    this.#headers = headers;
+    this.#rawHeaders = rawHeaders;
+    stream.on("error", ignoreError);
+    stream.once("close", () => {
+      if (!this.#isResponseEnded) {
+        // A reset from the client is a cancellation; a stream closed by its connection is a lost connection.
+        this.#abortListener?.(stream.rstCode === NGHTTP2_CANCEL || stream.rstCode === NGHTTP2_NO_ERROR ? "cancelled" : "connection-lost");
+      }
+      this.#abortListener = undefined;
+    });
+  }
+
+  get httpVersion(): string {
+    return "2";
+  }
+
+  get method(): string {
+    return this.#headers[":method"] ?? "GET";
+  }
+
+  get url(): string {
+    return this.#headers[":path"] ?? "/";
+  }
+
+  header(name: string): string | undefined {
+    const value = this.#headers[name];
+    return Array.isArray(value) ? value.join(", ") : value;
+  }
+
+  get rawHeaders(): readonly string[] {
+    return this.#rawHeaders;
+  }
+
+  get peer(): string {
+    const socket = this.#stream.session?.socket;
+    return formatPeer(socket?.remoteAddress, socket?.remotePort);
+  }
+
+  get peerCertificate(): PeerCertificate | undefined {
+    const socket = this.#stream.session?.socket as { getPeerCertificate?: (detailed?: boolean) => PeerCertificate } | undefined;
+    return socket === undefined ? undefined : peerCertificateOf(socket);
+  }
+
+  get isResponseStarted(): boolean {
+    return this.#stream.headersSent;
+  }
+
+  get isRequestComplete(): boolean {
+    return this.#stream.readableEnded;
+  }
+
+  readBody(onData: (chunk: Buffer) => void, onEnd: () => void): void {
+    this.#stream.on("data", onData);
+    this.#stream.once("end", onEnd);
+  }
+
+  pause(): void {
+    this.#stream.pause();
+  }
+
+  resume(): void {
+    this.#stream.resume();
+  }
+
+  onAbort(listener: (why: ExchangeAbort) => void): void {
+    this.#abortListener = listener;
+  }
+
+  addResponseHeaders(headers: OutgoingHeaderValues): void {
+    this.#extraHeaders = { ...this.#extraHeaders, ...headers };
+  }
+
+  respond(status: number, headers: OutgoingHeaderValues, isEnd = false): void {
+    if (this.#extraHeaders !== undefined) headers = { ...headers, ...this.#extraHeaders };
+    if (this.#isClosed()) return;
+    if (isEnd) this.#isResponseEnded = true;
+    this.#stream.respond({ ...headers, ":status": status }, { endStream: isEnd });
+  }
+
+  write(chunk: Uint8Array): boolean {
+    if (this.#isClosed()) return true;
+    return this.#stream.write(chunk);
+  }
+
+  drained(): Promise<void> {
+    const stream = this.#stream;
+    if (!stream.writableNeedDrain || this.#isClosed()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        stream.off("drain", done);
+        stream.off("close", done);
+        resolve();
+      };
+      stream.on("drain", done);
+      stream.on("close", done);
+    });
+  }
+
+  end(chunk?: Uint8Array): void {
+    this.#isResponseEnded = true;
+    if (this.#isClosed()) return;
+    if (chunk === undefined) this.#stream.end();
+    else this.#stream.end(chunk);
+  }
+
+  reset(isError = false): void {
+    this.#abortListener = undefined;
+    this.#isResponseEnded = true;
+    if (!this.#isClosed()) this.#stream.close(isError ? NGHTTP2_INTERNAL_ERROR : NGHTTP2_CANCEL);
+  }
+
+  stopRequestAfterResponse(): void {
+    if (this.#stream.readableEnded) return;
+    this.#stream.resume(); // discard what the client still sends until the reset reaches it
+    // nghttp2 would send a queued RST_STREAM before the queued end of the response and drop it;
+    // Node's native write of this tick runs before JS immediates.
+    setImmediate(() => {
+      if (!this.#isClosed()) this.#stream.close(NGHTTP2_NO_ERROR);
+    });
+  }
+
+  #isClosed(): boolean {
+    return this.#stream.destroyed || this.#stream.closed;
+  }
+}
+
+function ignoreError(): void {
+  // A reset or lost connection is reported through onAbort, never as an exception.
+}
