@@ -5,6 +5,8 @@ import { Status } from "../status.js";
 import { COMPRESSIONS, IDENTITY } from "../codec/compression.js";
 import { DEFAULT_MAX_SEND_MESSAGE_BYTES } from "../codec/message-codec.js";
 import { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from "../framing/frame-decoder.js";
+import { CorsPolicy } from "../transport/cors.js";
+import type { ServerCallStream } from "../transport/server-call-stream.js";
 import { ServerListener } from "../transport/server-listener.js";
 import { insecure } from "../transport/tls.js";
 import { createStreamHandler } from "./handle-call.js";
@@ -53,6 +55,14 @@ class GrpcServer implements Server {
       maxHeaderListBytes: options.maxHeaderListBytes ?? DEFAULT_MAX_HEADER_LIST_BYTES,
       isShuttingDown: () => this.#listener.isClosing,
     });
+    const maxReceiveMessageBytes = options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_MESSAGE_BYTES;
+    const browserDispatch = {
+      onCall: runBrowserCall,
+      lookupMethod: (path: string) => this.#methodAt(path),
+      maxReceiveMessageBytes,
+      cors: options.cors === undefined ? undefined : new CorsPolicy(options.cors),
+      httpHandler: options.httpHandler,
+    };
     this.#listener = new ServerListener(handleStream, {
       maxConcurrentStreams: options.maxConcurrentStreams,
       maxHeaderListBytes: options.maxHeaderListBytes ?? DEFAULT_MAX_HEADER_LIST_BYTES,
@@ -68,7 +78,15 @@ class GrpcServer implements Server {
         maxConnectionAgeMs: keepalive.maxConnectionAgeMs,
         maxConnectionAgeGraceMs: keepalive.maxConnectionAgeGraceMs,
       },
-    });
+    }, browserDispatch);
+  }
+
+  #methodAt(path: string): ServiceDefinition["methods"][string] | undefined {
+    try {
+      return this.#router.find(path).method;
+    } catch {
+      return undefined;
+    }
   }
 
   get services(): readonly ServiceDefinition[] {
@@ -87,6 +105,11 @@ class GrpcServer implements Server {
   close(options: CloseOptions = {}): Promise<void> {
     return this.#listener.close(options.graceMs ?? 0, endCallAtShutdown);
   }
+}
+
+// gRPC-Web and Connect calls run on the call pipeline of issue 13, which takes any ServerCallStream.
+function runBrowserCall(stream: ServerCallStream): void {
+  stream.finish(new GrpcError(Status.UNIMPLEMENTED, `${stream.protocol} calls are served once the server's call pipeline takes them (#13)`), undefined, undefined);
 }
 
 // Calls still running when the grace period ends: the handler's signal aborts and the client is

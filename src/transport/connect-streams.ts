@@ -79,8 +79,7 @@ export class ConnectUnaryCallStream extends HttpCallStream {
   }
 
   finish(error: GrpcError | undefined, trailers: Metadata | undefined, unsentHeaders: Metadata | undefined, lastFrame?: Uint8Array): unknown {
-    if (this.isFinished) return undefined;
-    this.isFinished = true;
+    if (!this.beginFinish()) return undefined;
     const frame = lastFrame ?? this.#response;
     if (error === undefined && frame === undefined) error = new GrpcError(Status.INTERNAL, "the unary call ended with no response message");
     const headers: OutgoingHeaderValues = {};
@@ -135,8 +134,7 @@ export class ConnectStreamingCallStream extends HttpCallStream {
   }
 
   finish(error: GrpcError | undefined, trailers: Metadata | undefined, unsentHeaders: Metadata | undefined, lastFrame?: Uint8Array): unknown {
-    if (this.isFinished) return undefined;
-    this.isFinished = true;
+    if (!this.beginFinish()) return undefined;
     const endStream = encodeEndStream(error, trailers);
     const envelope = Buffer.allocUnsafe(FRAME_HEADER_BYTES + endStream.length);
     writeFrameHeader(envelope, 0, endStream.length, false);

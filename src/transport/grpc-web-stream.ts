@@ -68,8 +68,7 @@ export class GrpcWebCallStream extends HttpCallStream {
   }
 
   finish(error: GrpcError | undefined, trailers: Metadata | undefined, unsentHeaders: Metadata | undefined, lastFrame?: Uint8Array): unknown {
-    if (this.isFinished) return undefined;
-    this.isFinished = true;
+    if (!this.beginFinish()) return undefined;
     const status = error === undefined ? okTrailers(trailers) : errorTrailers(error, trailers);
     try {
       if (!this.exchange.isResponseStarted && lastFrame === undefined) {

@@ -35,10 +35,10 @@ export abstract class HttpCallStream implements ServerCallStream {
   readonly acceptEncoding: string | undefined;
   protected readonly exchange: HttpExchange;
   protected readonly head: CallHead;
-  /** True once finish ran (or the exchange aborted): everything after it is dropped. */
-  protected isFinished = false;
+  #isFinished = false;
   #metadata: Metadata | undefined;
   #abortListener: ((reason: GrpcError) => void) | undefined;
+  #finishedListener: (() => void) | undefined;
 
   constructor(exchange: HttpExchange, head: CallHead) {
     this.exchange = exchange;
@@ -124,6 +124,26 @@ export abstract class HttpCallStream implements ServerCallStream {
     );
   }
 
+  /** True once finish ran (or the exchange aborted): everything after it is dropped. */
+  get isFinished(): boolean {
+    return this.#isFinished;
+  }
+
+  /** Calls `listener` once when the call is finished or aborted (the listener's bookkeeping). */
+  onFinished(listener: () => void): void {
+    this.#finishedListener = listener;
+  }
+
+  /** Marks the call finished; false when it already was (the first finish wins). */
+  protected beginFinish(): boolean {
+    if (this.#isFinished) return false;
+    this.#isFinished = true;
+    const listener = this.#finishedListener;
+    this.#finishedListener = undefined;
+    listener?.();
+    return true;
+  }
+
   pauseReceiving(): void {
     this.exchange.pause();
   }
@@ -138,8 +158,7 @@ export abstract class HttpCallStream implements ServerCallStream {
 
   /** Ends the call without a finish from above (client gone, server shutdown) and tells the abort listener once. */
   protected abort(reason: GrpcError): void {
-    if (this.isFinished) return;
-    this.isFinished = true;
+    if (!this.beginFinish()) return;
     const listener = this.#abortListener;
     this.#abortListener = undefined;
     listener?.(reason);
