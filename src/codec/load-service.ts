@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import protobuf from "protobufjs";
 import type { Method, Root } from "protobufjs";
 import type { AnyMethodDefinition, IdempotencyLevel, LooseServiceDefinition, MethodDefinition, MethodKind, ServiceDefinition } from "../definition.js";
+import { registerMessageTypes } from "./json-serializer.js";
 import { createProtobufSerializer } from "./protobuf-serializer.js";
 import { ProtoFilesResolver, resolveAllNamingFile, toFilePath, type ProtoPath } from "./proto-files-resolver.js";
 
@@ -105,6 +106,7 @@ function methodDefinition(typeName: string, method: Method): AnyMethodDefinition
     responseType: responseType.fullName.replace(/^\./, ""),
     ...idempotencyOf(method),
   };
+  registerMessageTypes(definition, requestType, responseType);
   return definition;
 }
 
