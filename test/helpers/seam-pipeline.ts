@@ -23,6 +23,8 @@ export interface SeamContext {
   readonly metadata: Metadata;
   readonly signal: AbortSignal;
   readonly protocol: string;
+  /** The client's timeout, as the stream read it. */
+  readonly timeoutMs: number | undefined;
   /** Response headers, sent before the first reply. */
   readonly header: Metadata;
   readonly trailer: Metadata;
@@ -50,7 +52,7 @@ export function runSeamCall(stream: ServerCallStream, routes: ReadonlyMap<string
     return;
   }
   const controller = new AbortController();
-  const context: SeamContext = { metadata: stream.metadata, signal: controller.signal, protocol: stream.protocol, header: new Metadata(), trailer: new Metadata() };
+  const context: SeamContext = { metadata: stream.metadata, signal: controller.signal, protocol: stream.protocol, timeoutMs: stream.timeoutMs, header: new Metadata(), trailer: new Metadata() };
   const fail = (error: unknown): void => {
     const status = GrpcError.from(error);
     stream.finish(status, context.trailer, context.header);

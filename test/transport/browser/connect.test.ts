@@ -9,13 +9,14 @@ import { loadService } from "../../../src/codec/load-service.js";
 import { encodeFrame } from "../../../src/framing/frame.js";
 import { requirePeer } from "../../helpers/peers.js";
 import { startSeamServer } from "../../helpers/seam-pipeline.js";
+import type { EchoReply__Output, EchoRequest } from "../../protos/gen/echo.js";
 import { Echo, echoHandlers } from "./echo-handlers.js";
 import { connectHttp2, fetchHttp1, readEnvelopes, requestHttp2 } from "./http-clients.js";
 
 const Idempotency = loadService(fileURLToPath(new URL("../../protos/idempotency.proto", import.meta.url)), "h2grpc.test.Idempotency");
 const lookup = async (request: unknown) => ({ name: `found ${(request as { name: string }).name}` });
-const serialize = (fields: Record<string, unknown>): Uint8Array => Echo.methods["unary"]!.requestSerializer.serialize(fields);
-const reply = (payload: Uint8Array): Record<string, unknown> => Echo.methods["unary"]!.responseSerializer.deserialize(payload) as Record<string, unknown>;
+const serialize = (fields: EchoRequest): Uint8Array => Echo.methods.unary.requestSerializer.serialize(fields);
+const reply = (payload: Uint8Array): EchoReply__Output => Echo.methods.unary.responseSerializer.deserialize(payload);
 // Asynchronous: the server runs in this process, so the event loop must keep turning while curl waits.
 const curl = async (...args: string[]): Promise<string> => (await promisify(execFile)("curl", ["-sS", "--max-time", "20", ...args], { encoding: "utf8" })).stdout;
 const JSON_HEADERS = { "content-type": "application/json", "connect-protocol-version": "1" };

@@ -5,9 +5,10 @@ import { loadService } from "../../../src/codec/load-service.js";
 import { GrpcError } from "../../../src/grpc-error.js";
 import { Status } from "../../../src/status.js";
 import type { SeamHandler } from "../../helpers/seam-pipeline.js";
+import type { EchoDefinition } from "../../protos/gen/echo.js";
 
 /** The Echo service definition. */
-export const Echo = loadService(fileURLToPath(new URL("../../protos/echo.proto", import.meta.url)), "h2grpc.test.Echo");
+export const Echo = loadService<EchoDefinition>(fileURLToPath(new URL("../../protos/echo.proto", import.meta.url)), "h2grpc.test.Echo");
 
 interface EchoRequest {
   readonly message: string;

@@ -5,11 +5,12 @@ import { encodeFrame } from "../../../src/framing/frame.js";
 import { decodeRpcStatus } from "../../../src/rpc-status.js";
 import { Status } from "../../../src/status.js";
 import { startSeamServer } from "../../helpers/seam-pipeline.js";
+import type { EchoReply__Output, EchoRequest } from "../../protos/gen/echo.js";
 import { Echo, echoHandlers, ERROR_INFO } from "./echo-handlers.js";
 import { connectHttp2, fetchHttp1, readGrpcWebBody, requestHttp2 } from "./http-clients.js";
 
-const request = (fields: Record<string, unknown>): Buffer => encodeFrame(Echo.methods["unary"]!.requestSerializer.serialize(fields));
-const reply = (payload: Buffer): Record<string, unknown> => Echo.methods["unary"]!.responseSerializer.deserialize(payload) as Record<string, unknown>;
+const request = (fields: EchoRequest): Buffer => encodeFrame(Echo.methods.unary.requestSerializer.serialize(fields));
+const reply = (payload: Buffer): EchoReply__Output => Echo.methods.unary.responseSerializer.deserialize(payload);
 
 async function start(): Promise<string> {
   const { port } = await startSeamServer([[Echo, echoHandlers]]);
@@ -31,7 +32,7 @@ describe("gRPC-Web over HTTP/1.1", () => {
     const base = await start();
     const response = await fetchHttp1(`${base}/h2grpc.test.Echo/ServerStream`, { headers: { "content-type": "application/grpc-web" }, body: request({ message: "s", count: 3 }) });
     const { messages, trailers } = readGrpcWebBody(response.body);
-    expect(messages.map(reply).map((m) => m["index"])).toEqual([0, 1, 2]);
+    expect(messages.map(reply).map((m) => m.index)).toEqual([0, 1, 2]);
     expect(trailers?.["grpc-status"]).toBe("0");
   });
 
@@ -133,7 +134,7 @@ describe("gRPC-Web over HTTP/2", () => {
     stream.end();
     await ended;
     const { messages, trailers } = readGrpcWebBody(Buffer.concat(received));
-    expect(messages.map(reply).map((m) => m["message"])).toEqual(["a", "b"]);
+    expect(messages.map(reply).map((m) => m.message)).toEqual(["a", "b"]);
     expect(trailers?.["grpc-status"]).toBe("0");
   });
 });

@@ -13,7 +13,7 @@ export interface CollectedResponse {
 
 /** Sends one HTTP/1.1 request with fetch and collects the response. */
 export async function fetchHttp1(url: string, init: { method?: string; headers?: Record<string, string>; body?: Uint8Array | string } = {}): Promise<CollectedResponse> {
-  const response = await fetch(url, { method: init.method ?? "POST", headers: init.headers, body: init.body as BodyInit | undefined });
+  const response = await fetch(url, { method: init.method ?? "POST", headers: init.headers, body: init.body as RequestInit["body"] });
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => (headers[name] = value));
   return { status: response.status, headers, body: Buffer.from(await response.arrayBuffer()) };

@@ -20,7 +20,7 @@ const hasOpenssl = requirePeer("TLS one-port tests", "openssl");
 const certs = hasOpenssl ? testCerts() : placeholderCerts();
 
 async function startEcho(options: Parameters<typeof startServer>[1] = {}, listen: Parameters<typeof startServer>[2] = {}) {
-  return startServer((server) => server.addService(Echo, { unary: async (request: { message: string }) => ({ message: request.message }) }), options, listen);
+  return startServer((server) => server.addService(Echo, { unary: async (request) => ({ message: request.message }) }), options, listen);
 }
 
 describe("one port", () => {
@@ -47,9 +47,10 @@ describe("one port", () => {
     } finally {
       closeClient(client);
     }
-    for (const ALPNProtocols of [["http/1.1"], undefined]) {
+    for (const alpn of [{ ALPNProtocols: ["http/1.1"] }, {}]) {
+      const options: https.RequestOptions = { host: "127.0.0.1", port, path: "/", ca: certs.caCert, servername: "localhost", agent: false, ...alpn };
       const body = await new Promise<string>((resolve, reject) => {
-        const request = https.get({ host: "127.0.0.1", port, path: "/", ca: certs.caCert, servername: "localhost", ALPNProtocols, agent: false }, (response) => {
+        const request = https.get(options, (response) => {
           let text = "";
           response.on("data", (chunk: Buffer) => (text += chunk.toString()));
           response.on("end", () => resolve(text));
