@@ -23,6 +23,11 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
 // Runtime dependency rule (CONTRIBUTING.md §3): node built-ins and protobufjs only.
 const isAllowedPackage = (specifier: string): boolean => specifier.startsWith("node:") || /^protobufjs(\/|$)/.test(specifier);
 
+// The transport seam (ARCHITECTURE.md §2): only src/transport touches the network; the call
+// pipelines above it see calls, frames and statuses.
+const NETWORK_MODULES = new Set(["node:http2", "node:http", "node:https", "node:net", "node:tls", "node:dns", "node:dgram"]);
+const NETWORK_FREE_LAYERS = new Set(["server", "client", "codec", "framing", "root"]);
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
@@ -54,6 +59,7 @@ for (const file of files) {
     const where = `${path.relative(SRC, file)} imports "${specifier}"`;
     if (!specifier.startsWith(".")) {
       if (!isAllowedPackage(specifier)) violations.push(`${where}: only node: built-ins and protobufjs at run time`);
+      if (NETWORK_MODULES.has(specifier) && NETWORK_FREE_LAYERS.has(from)) violations.push(`${where}: only src/transport touches the network`);
       continue;
     }
     const target = path.resolve(path.dirname(file), specifier);

@@ -1,6 +1,6 @@
 import type { AnyMethodDefinition } from "../definition.js";
-import { GrpcError } from "../grpc-error.js";
-import { Status } from "../status.js";
+import { HandlerOutcome } from "./handler-outcome.js";
+import { IncomingMessages, noRequest, tooManyRequests } from "./incoming-messages.js";
 import type { IncomingCall, ServerInvoke } from "./server-interceptor.js";
 import type {
   AnyHandler,
@@ -11,59 +11,53 @@ import type {
 } from "./service-impl.js";
 
 /**
- * Turns one of the four handler shapes into the single invoke shape interceptors wrap
- * (ARCHITECTURE.md §4, §5): requests in as an async iterable, responses out as one. Used only when the
- * server has interceptors; without them the server calls handlers directly.
+ * Turns one of the four handler shapes into the one invoke shape every call runs through, with or
+ * without interceptors (ARCHITECTURE.md §2, §5): requests in as an async iterable, a HandlerOutcome
+ * out. The only place that knows the four kinds apart.
  */
 export function adaptHandler(method: AnyMethodDefinition, handler: AnyHandler): ServerInvoke {
   switch (method.kind) {
     case "unary": {
       const unary = handler as UnaryHandler<unknown, unknown>;
-      return async function* (call: IncomingCall) {
-        yield await unary(await readSingleRequest(call.requests), call.context);
-      };
+      return (call) => new HandlerOutcome(true, (done, fail) => readSingleRequest(call, (request) => done(unary(request, call.context)), fail));
     }
     case "server_streaming": {
       const serverStreaming = handler as ServerStreamingHandler<unknown, unknown>;
-      return async function* (call: IncomingCall) {
-        yield* serverStreaming(await readSingleRequest(call.requests), call.context);
-      };
+      return (call) =>
+        new HandlerOutcome(false, (done, fail) => readSingleRequest(call, (request) => done(serverStreaming(request, call.context)), fail));
     }
     case "client_streaming": {
       const clientStreaming = handler as ClientStreamingHandler<unknown, unknown>;
-      return async function* (call: IncomingCall) {
-        yield await clientStreaming(call.requests, call.context);
-      };
+      return (call) => new HandlerOutcome(true, (done) => done(clientStreaming(call.requests, call.context)));
     }
     case "bidi_streaming": {
       const bidi = handler as BidiStreamingHandler<unknown, unknown>;
-      return async function* (call: IncomingCall) {
-        yield* bidi(call.requests, call.context);
-      };
+      return (call) => new HandlerOutcome(false, (done) => done(bidi(call.requests, call.context)));
     }
   }
 }
 
 /**
- * Reads the one request of a unary or server-streaming call and checks the client sent no other;
- * throws INTERNAL for zero or two requests (grpc-go's cardinality check) and whatever the request
- * stream throws (CANCELLED, a framing error).
+ * Hands the one request of a unary or server-streaming call to `onRequest`, which runs the
+ * handler (a throw goes to `onError`); requests an interceptor replaced are read as an iterable,
+ * with the same one-request rule.
  */
-export async function readSingleRequest(requests: AsyncIterable<unknown>): Promise<unknown> {
-  const iterator = requests[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (first.done === true) throw noRequest();
-  const second = await iterator.next();
-  if (second.done !== true) throw tooManyRequests();
-  return first.value;
-}
-
-/** The error for a unary or server-streaming call whose client half-closed without a request. */
-export function noRequest(): GrpcError {
-  return new GrpcError(Status.INTERNAL, "cardinality violation: received no request message for a non-client-streaming RPC");
-}
-
-/** The error for a unary or server-streaming call whose client sent a second request. */
-export function tooManyRequests(): GrpcError {
-  return new GrpcError(Status.INTERNAL, "cardinality violation: received more than one request message for a non-client-streaming RPC");
+function readSingleRequest(call: IncomingCall, onRequest: (request: unknown) => void, onError: (error: unknown) => void): void {
+  const run = (request: unknown): void => {
+    try {
+      onRequest(request);
+    } catch (error) {
+      onError(error);
+    }
+  };
+  const requests = call.requests;
+  if (requests instanceof IncomingMessages) return requests.readSingle({ onRequest: run, onError });
+  void (async () => {
+    const iterator = requests[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    if (first.done === true) throw noRequest();
+    const second = await iterator.next();
+    if (second.done !== true) throw tooManyRequests();
+    return first.value;
+  })().then(run, onError);
 }

@@ -6,12 +6,11 @@ import { adaptHandler } from "./adapt-handler.js";
 import type { ServerInterceptor, ServerInvoke } from "./server-interceptor.js";
 import type { AnyHandler } from "./service-impl.js";
 
-/** One registered method: its definition, the user's handler and, with interceptors, the composed onion. */
+/** One registered method: its definition and the invoke every call of it runs. */
 export interface Route {
   readonly method: AnyMethodDefinition;
-  readonly handler: AnyHandler;
-  /** The handler wrapped in the server's interceptors; undefined when there are none (the fast path). */
-  readonly invoke: ServerInvoke | undefined;
+  /** The adapted handler (adapt-handler.ts), wrapped in the server's interceptors when it has any. */
+  readonly invoke: ServerInvoke;
 }
 
 /** Maps ":path" to registered methods with one Map lookup, and words the UNIMPLEMENTED errors as grpc-go does. */
@@ -40,12 +39,15 @@ export class Router {
       if (typeof handler !== "function") {
         throw new TypeError(`handler for ${method.path} (${localName}) must be a function, got ${typeof handler}`);
       }
-      const typed = handler as AnyHandler;
-      const invoke =
-        this.#interceptors.length === 0 ? undefined : applyInterceptors(adaptHandler(method, typed), this.#interceptors);
-      this.#routes.set(method.path, { method, handler: typed, invoke });
+      const invoke = applyInterceptors(adaptHandler(method, handler as AnyHandler), this.#interceptors);
+      this.#routes.set(method.path, { method, invoke });
     }
     this.#services.set(definition.typeName, definition);
+  }
+
+  /** The method registered at `path`, or undefined (for the transport's protocol checks, which need no error). */
+  methodAt(path: string): AnyMethodDefinition | undefined {
+    return this.#routes.get(path)?.method;
   }
 
   /** Finds the route of `path`; throws UNIMPLEMENTED naming the unknown service or method. */

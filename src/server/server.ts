@@ -1,17 +1,12 @@
-import type http2 from "node:http2";
 import type { ServiceDefinition } from "../definition.js";
-import { GrpcError } from "../grpc-error.js";
-import { Status } from "../status.js";
-import { COMPRESSIONS, IDENTITY } from "../codec/compression.js";
+import { ACCEPT_ENCODING_HEADER, COMPRESSIONS, IDENTITY } from "../codec/compression.js";
 import { DEFAULT_MAX_SEND_MESSAGE_BYTES } from "../codec/message-codec.js";
 import { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from "../framing/frame-decoder.js";
 import { CorsPolicy } from "../transport/cors.js";
-import type { ServerCallStream } from "../transport/server-call-stream.js";
 import { ServerListener } from "../transport/server-listener.js";
 import { insecure } from "../transport/tls.js";
-import { createStreamHandler } from "./handle-call.js";
 import { Router } from "./router.js";
-import { callOf } from "./server-call.js";
+import { createCallRunner } from "./run-call.js";
 import type { CloseOptions, ListenOptions, Server, ServerOptions } from "./server-options.js";
 import type { ServiceImpl } from "./service-impl.js";
 
@@ -46,24 +41,17 @@ class GrpcServer implements Server {
     }
     this.#router = new Router(options.interceptors ?? []);
     const keepalive = options.keepalive ?? {};
-    const handleStream = createStreamHandler(this.#router, {
-      maxReceiveMessageBytes: options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
+    const maxReceiveMessageBytes = options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_MESSAGE_BYTES;
+    const runCall = createCallRunner(this.#router, {
+      maxReceiveMessageBytes,
       maxSendMessageBytes: options.maxSendMessageBytes ?? DEFAULT_MAX_SEND_MESSAGE_BYTES,
       compression: options.compression,
       onCallError: options.onCallError,
       maxCallMs: options.maxCallMs,
-      maxHeaderListBytes: options.maxHeaderListBytes ?? DEFAULT_MAX_HEADER_LIST_BYTES,
-      isShuttingDown: () => this.#listener.isClosing,
     });
-    const maxReceiveMessageBytes = options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_MESSAGE_BYTES;
-    const browserDispatch = {
-      onCall: runBrowserCall,
-      lookupMethod: (path: string) => this.#methodAt(path),
+    this.#listener = new ServerListener(runCall, {
       maxReceiveMessageBytes,
-      cors: options.cors === undefined ? undefined : new CorsPolicy(options.cors),
-      httpHandler: options.httpHandler,
-    };
-    this.#listener = new ServerListener(handleStream, {
+      acceptEncoding: ACCEPT_ENCODING_HEADER,
       maxConcurrentStreams: options.maxConcurrentStreams,
       maxHeaderListBytes: options.maxHeaderListBytes ?? DEFAULT_MAX_HEADER_LIST_BYTES,
       prefaceTimeoutMs: PREFACE_TIMEOUT_MS,
@@ -78,15 +66,11 @@ class GrpcServer implements Server {
         maxConnectionAgeMs: keepalive.maxConnectionAgeMs,
         maxConnectionAgeGraceMs: keepalive.maxConnectionAgeGraceMs,
       },
-    }, browserDispatch);
-  }
-
-  #methodAt(path: string): ServiceDefinition["methods"][string] | undefined {
-    try {
-      return this.#router.find(path).method;
-    } catch {
-      return undefined;
-    }
+    }, {
+      lookupMethod: (path) => this.#router.methodAt(path),
+      cors: options.cors === undefined ? undefined : new CorsPolicy(options.cors),
+      httpHandler: options.httpHandler,
+    });
   }
 
   get services(): readonly ServiceDefinition[] {
@@ -103,17 +87,6 @@ class GrpcServer implements Server {
   }
 
   close(options: CloseOptions = {}): Promise<void> {
-    return this.#listener.close(options.graceMs ?? 0, endCallAtShutdown);
+    return this.#listener.close(options.graceMs ?? 0);
   }
-}
-
-// gRPC-Web and Connect calls run on the call pipeline of issue 13, which takes any ServerCallStream.
-function runBrowserCall(stream: ServerCallStream): void {
-  stream.finish(new GrpcError(Status.UNIMPLEMENTED, `${stream.protocol} calls are served once the server's call pipeline takes them (#13)`), undefined, undefined);
-}
-
-// Calls still running when the grace period ends: the handler's signal aborts and the client is
-// told UNAVAILABLE (retryable), as C-core's cancel-all-calls at shutdown does.
-function endCallAtShutdown(stream: http2.ServerHttp2Stream): void {
-  callOf(stream)?.fail(new GrpcError(Status.UNAVAILABLE, "server is shutting down"), false);
 }

@@ -1,7 +1,10 @@
 import http2 from "node:http2";
 import net from "node:net";
 import tls from "node:tls";
+import type { CallStreamListener, ClientCallStream, OutgoingCallHead } from "./client-call-stream.js";
 import { startKeepalive, type KeepaliveSettings } from "./client-keepalive.js";
+import { buildRequestHeaders } from "./grpc-headers.js";
+import { Http2ClientStream, type StreamConnectionState } from "./http2-client-stream.js";
 import { secureConnectOptions, type ChannelCredentials } from "./tls.js";
 
 /** Where a connection goes: a TCP host and port or a unix socket, as the channel parsed it. */
@@ -35,8 +38,9 @@ type TrackedStream = http2.ClientHttp2Stream & { [CONNECTION]?: ClientConnection
  * session. No Node event on it can throw into the caller: every operation checks the session's
  * state first, because Node emits events (even 'connect') for sessions already destroyed.
  */
-export class ClientConnection {
+export class ClientConnection implements StreamConnectionState {
   readonly session: http2.ClientHttp2Session;
+  readonly isTls: boolean;
   readonly #socket: net.Socket;
   readonly #events: ConnectionEvents;
   readonly #streams = new Set<TrackedStream>();
@@ -49,7 +53,8 @@ export class ClientConnection {
   constructor(address: ConnectionAddress, credentials: ChannelCredentials, events: ConnectionEvents) {
     this.#events = events;
     this.#socket = openSocket(address, credentials);
-    const scheme = credentials.kind === "insecure" ? "http" : "https";
+    this.isTls = credentials.kind !== "insecure";
+    const scheme = this.isTls ? "https" : "http";
     // The URL only names the scheme: :authority is set on every request by the call layer.
     this.session = http2.connect(`${scheme}://localhost`, { settings: SETTINGS, createConnection: () => this.#socket });
     this.session.on("error", this.#onError);
@@ -92,15 +97,28 @@ export class ClientConnection {
     this.#stopKeepalive ??= startKeepalive(this.session, settings);
   }
 
-  /** Opens a stream with `headers`; throws Node's error (GOAWAY raced it, the session is closing). */
-  request(headers: http2.OutgoingHttpHeaders): http2.ClientHttp2Stream {
+  /**
+   * Opens one call (the transport seam, client-call-stream.ts): the request headers go out now and
+   * `listener` hears what comes back. Throws Node's error when the connection cannot take a stream
+   * (a GOAWAY raced the call, the session is closing): nothing was sent then.
+   */
+  openStream(head: OutgoingCallHead, listener: CallStreamListener): ClientCallStream {
+    const headers = buildRequestHeaders({
+      path: head.path,
+      authority: head.authority,
+      scheme: this.isTls ? "https" : "http",
+      timeoutMs: head.timeoutMs,
+      encoding: head.encoding,
+      acceptEncoding: head.acceptEncoding,
+      metadata: head.metadata,
+    });
     // No options object: endStream already defaults to false for POST, and Node copies and
     // validates every options object it is given (bench/README.md).
     const stream = this.session.request(headers) as TrackedStream;
     stream[CONNECTION] = this;
     this.#streams.add(stream);
     stream.once("close", untrackStream);
-    return stream;
+    return new Http2ClientStream(stream, listener, this, head.maxReceiveMessageBytes);
   }
 
   /** Lets the process exit while this connection is open (calls hold the process, not connections). */

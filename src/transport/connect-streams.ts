@@ -88,13 +88,13 @@ export class ConnectUnaryCallStream extends HttpCallStream {
     if (error !== undefined) {
       status = httpStatusOfCode(error.code);
       headers["content-type"] = "application/json";
-      mergedMetadata(this.#headers, unsentHeaders, error.metadata).writeHeaders(headers);
+      mergedMetadata(this.#sentHeaders(unsentHeaders), error.metadata).writeHeaders(headers);
       body = encodeConnectError(error);
     } else {
       const { compressed, payload } = unframe(frame as Uint8Array);
       headers["content-type"] = this.codec === "json" ? "application/json" : "application/proto";
       if (compressed && this.#responseEncoding !== undefined) headers["content-encoding"] = this.#responseEncoding;
-      mergedMetadata(this.#headers, unsentHeaders).writeHeaders(headers);
+      this.#sentHeaders(unsentHeaders)?.writeHeaders(headers);
       body = payload;
     }
     if (trailers !== undefined) writeUnaryTrailers(trailers, headers);
@@ -108,6 +108,11 @@ export class ConnectUnaryCallStream extends HttpCallStream {
     }
     if (!this.exchange.isRequestComplete) this.exchange.stopRequestAfterResponse();
     return undefined;
+  }
+
+  // The headers sendHeaders was given, or, when it was never called, the pipeline's unsent ones.
+  #sentHeaders(unsentHeaders: Metadata | undefined): Metadata | undefined {
+    return this.#isHeaderCallDone ? this.#headers : unsentHeaders;
   }
 }
 

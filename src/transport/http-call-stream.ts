@@ -50,7 +50,7 @@ export abstract class HttpCallStream implements ServerCallStream {
     this.requestEncoding = head.requestEncoding;
     this.acceptEncoding = head.acceptEncoding;
     exchange.onAbort((why) => {
-      this.abort(why === "cancelled" ? new GrpcError(Status.CANCELLED, "the client cancelled the call") : new GrpcError(Status.UNAVAILABLE, "the connection was lost"));
+      this.#onExchangeAborted(why === "cancelled" ? new GrpcError(Status.CANCELLED, "the client cancelled the call") : new GrpcError(Status.UNAVAILABLE, "the connection was lost"));
     });
   }
 
@@ -156,8 +156,8 @@ export abstract class HttpCallStream implements ServerCallStream {
     this.#abortListener = listener;
   }
 
-  /** Ends the call without a finish from above (client gone, server shutdown) and tells the abort listener once. */
-  protected abort(reason: GrpcError): void {
+  // The client went away: nothing more can be sent; the pipeline hears of it once.
+  #onExchangeAborted(reason: GrpcError): void {
     if (!this.beginFinish()) return;
     const listener = this.#abortListener;
     this.#abortListener = undefined;
@@ -165,10 +165,10 @@ export abstract class HttpCallStream implements ServerCallStream {
   }
 
   /**
-   * The server is shutting down and this call's grace period is over: answers it with `reason`
-   * (UNAVAILABLE) in its protocol, then tells the abort listener, as the seam says for a shutdown.
+   * Ends the call from below (the server's grace period is over): answers it with `reason`
+   * (UNAVAILABLE) in its protocol, then tells the pipeline it was aborted, as Http2ServerStream does.
    */
-  shutDown(reason: GrpcError): void {
+  abort(reason: GrpcError): void {
     if (this.isFinished) return;
     const listener = this.#abortListener;
     this.#abortListener = undefined;

@@ -3,12 +3,15 @@ import net, { type AddressInfo, type Socket } from "node:net";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
 import { isGrpcContentType } from "./grpc-headers.js";
+import { acceptGrpcStream, type GrpcStreamLimits } from "./grpc-request-check.js";
 import { Http1Connections } from "./http1-connections.js";
 import { Http1Exchange } from "./http1-exchange.js";
 import { Http2Exchange } from "./http2-exchange.js";
+import { serverStreamOf } from "./http2-server-stream.js";
 import type { HttpCallStream } from "./http-call-stream.js";
 import { sniffProtocol } from "./protocol-sniffer.js";
 import { dispatchExchange, type DispatchConfig } from "./request-dispatch.js";
+import type { ServerCallStream } from "./server-call-stream.js";
 import { secureServerOptions, type ServerCredentials } from "./tls.js";
 import { watchSession, type KeepalivePolicy } from "./server-keepalive.js";
 
@@ -25,6 +28,10 @@ export interface ListenerSettings {
   /** Incoming RST_STREAM rate limit (rapid-reset protection): a burst of this many resets, then `streamResetRate` a second. */
   readonly streamResetBurst: number;
   readonly streamResetRate: number;
+  /** The largest request message accepted. */
+  readonly maxReceiveMessageBytes: number;
+  /** The grpc-accept-encoding every response advertises. */
+  readonly acceptEncoding: string;
 }
 
 // The preface timer of a connection, kept on its socket: a session's `socket` is a proxy that
@@ -32,27 +39,24 @@ export interface ListenerSettings {
 const PREFACE_TIMER = Symbol("h2grpc.prefaceTimer");
 type TimedSocket = Socket & { [PREFACE_TIMER]?: NodeJS.Timeout };
 
-/** Receives every new HTTP/2 stream with its request headers (parsed, and raw as name/value pairs). */
-export type StreamListener = (
-  stream: http2.ServerHttp2Stream,
-  headers: http2.IncomingHttpHeaders,
-  flags: number,
-  rawHeaders: string[],
-) => void;
+/** Receives every call the listener accepted, whatever protocol carried it. */
+export type CallListener = (call: ServerCallStream) => void;
 
-/** How a listener answers what is not gRPC over HTTP/2: gRPC-Web, Connect, CORS preflights, plain HTTP. */
-export type BrowserDispatch = Omit<DispatchConfig, "onStreamStarted">;
+/** What the listener needs besides its settings to answer browsers: gRPC-Web, Connect, CORS preflights, plain HTTP. */
+export type BrowserDispatch = Pick<DispatchConfig, "lookupMethod" | "cors" | "httpHandler">;
 
 /**
  * The network side of a server: one or more listening sockets (plaintext or TLS), each serving
- * HTTP/2 and HTTP/1.1 on the same port, the sessions and connections they accept, and graceful
- * shutdown (GOAWAY, grace period, destroy). gRPC streams go to `onStream`; every other request
- * to the browser protocols' dispatcher (request-dispatch.ts). Knows nothing of messages.
+ * HTTP/2 and HTTP/1.1 on the same port, the sessions and connections they accept, the requests it
+ * judges and hands up as calls (gRPC over HTTP/2; gRPC-Web and Connect over either, through
+ * request-dispatch.ts), and graceful shutdown (GOAWAY, grace period, then the calls still running
+ * end with UNAVAILABLE). Knows nothing of messages.
  */
 export class ServerListener {
-  readonly #onStream: StreamListener;
+  readonly #onCall: CallListener;
   readonly #settings: ListenerSettings;
-  readonly #dispatch: DispatchConfig | undefined;
+  readonly #streamLimits: GrpcStreamLimits;
+  readonly #dispatch: DispatchConfig;
   readonly #http1: Http1Connections;
   readonly #servers: (http2.Http2SecureServer | net.Server)[] = [];
   readonly #sessions = new Set<http2.ServerHttp2Session>();
@@ -64,28 +68,29 @@ export class ServerListener {
   readonly #browserCalls = new Set<HttpCallStream>();
   #closing: Promise<void> | undefined;
 
-  constructor(onStream: StreamListener, settings: ListenerSettings, dispatch?: BrowserDispatch) {
-    this.#onStream = onStream;
+  constructor(onCall: CallListener, settings: ListenerSettings, browsers: BrowserDispatch = NO_BROWSER_OPTIONS) {
+    this.#onCall = onCall;
     this.#settings = settings;
-    this.#dispatch =
-      dispatch === undefined
-        ? undefined
-        : {
-            ...dispatch,
-            onStreamStarted: (call) => {
-              this.#browserCalls.add(call);
-              call.onFinished(() => this.#browserCalls.delete(call));
-            },
-          };
-    this.#http1 = new Http1Connections((request, response) => {
-      const exchange = new Http1Exchange(request, response);
-      if (this.#dispatch === undefined) {
-        exchange.respond(505, { "content-type": "text/plain; charset=utf-8" }, false);
-        exchange.end(Buffer.from("gRPC requires HTTP/2\n"));
-        return;
-      }
-      dispatchExchange(exchange, this.#dispatch);
-    }, settings.maxHeaderListBytes);
+    this.#dispatch = {
+      ...browsers,
+      onCall,
+      maxReceiveMessageBytes: settings.maxReceiveMessageBytes,
+      onStreamStarted: (call) => {
+        this.#browserCalls.add(call);
+        call.onFinished(() => this.#browserCalls.delete(call));
+      },
+    };
+    this.#http1 = new Http1Connections((request, response) => dispatchExchange(new Http1Exchange(request, response), this.#dispatch), settings.maxHeaderListBytes);
+    this.#streamLimits = {
+      maxHeaderListBytes: settings.maxHeaderListBytes,
+      maxReceiveMessageBytes: settings.maxReceiveMessageBytes,
+      acceptEncoding: settings.acceptEncoding,
+      isShuttingDown: () => this.isClosing,
+    };
+    const streams = this.#streams;
+    this.#untrackStream = function (this: http2.ServerHttp2Stream): void {
+      streams.delete(this);
+    };
   }
 
   /** True once close has been called: streams still arriving belong to draining connections. */
@@ -158,15 +163,16 @@ export class ServerListener {
     });
   }
 
-  readonly #trackStream: StreamListener = (stream, headers, flags, rawHeaders) => {
+  // One function per listener (not per stream): Node calls it with the stream as `this`.
+  readonly #untrackStream: (this: http2.ServerHttp2Stream) => void;
+
+  readonly #trackStream = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, _flags: number, rawHeaders: string[]): void => {
     this.#streams.add(stream);
-    stream.once("close", () => this.#streams.delete(stream));
-    // gRPC first: the one check on its hot path.
-    if (this.#dispatch === undefined || isGrpcContentType(headers["content-type"])) {
-      this.#onStream(stream, headers, flags, rawHeaders);
-      return;
-    }
-    if (dispatchExchange(new Http2Exchange(stream, headers, rawHeaders), this.#dispatch)) this.#onStream(stream, headers, flags, rawHeaders);
+    stream.once("close", this.#untrackStream);
+    // gRPC first, with one check; anything else may be a browser protocol, or gets gRPC's answer (415, 405).
+    if (!isGrpcContentType(headers["content-type"]) && !dispatchExchange(new Http2Exchange(stream, headers, rawHeaders), this.#dispatch)) return;
+    const call = acceptGrpcStream(stream, headers, rawHeaders, this.#streamLimits);
+    if (call !== undefined) this.#onCall(call);
   };
 
   // A connection that speaks HTTP/1.1: node:http bounds its requests from here on (header and keep-alive timeouts).
@@ -211,16 +217,16 @@ export class ServerListener {
 
   /**
    * Stops accepting connections, sends GOAWAY (NO_ERROR) on every session, lets open streams run
-   * for `graceMs`, then hands each stream still open to `onGraceEnd` (which ends its call with a
-   * status) and closes every connection; resolves when every session is gone. A second call
-   * returns the first call's promise.
+   * for `graceMs`, then ends each call still running with UNAVAILABLE (retryable; C-core's
+   * cancel-all-calls does the same) and closes every connection; resolves when every session is
+   * gone. A second call returns the first call's promise.
    */
-  close(graceMs: number, onGraceEnd: (stream: http2.ServerHttp2Stream) => void): Promise<void> {
-    this.#closing ??= this.#shutDown(graceMs, onGraceEnd);
+  close(graceMs: number): Promise<void> {
+    this.#closing ??= this.#shutDown(graceMs);
     return this.#closing;
   }
 
-  async #shutDown(graceMs: number, onGraceEnd: (stream: http2.ServerHttp2Stream) => void): Promise<void> {
+  async #shutDown(graceMs: number): Promise<void> {
     const serversClosed = this.#servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
     const sessionsGone = [...this.#sessions].map(
       (session) => new Promise<void>((resolve) => (session.destroyed ? resolve() : session.once("close", () => resolve()))),
@@ -236,9 +242,9 @@ export class ServerListener {
     if (this.#streams.size > 0 || this.#browserCalls.size > 0) {
       // Calls still running end with a status of their own (UNAVAILABLE), written now; Node's
       // native write of this tick runs before JS immediates, so one immediate lets it go out.
-      for (const stream of [...this.#streams]) onGraceEnd(stream);
-      const shutdown = new GrpcError(Status.UNAVAILABLE, "server is shutting down");
-      for (const call of [...this.#browserCalls]) call.shutDown(shutdown);
+      const shuttingDown = new GrpcError(Status.UNAVAILABLE, "server is shutting down");
+      for (const stream of [...this.#streams]) serverStreamOf(stream)?.abort(shuttingDown);
+      for (const call of [...this.#browserCalls]) call.abort(shuttingDown);
       await new Promise((resolve) => setImmediate(resolve));
     }
     // The sockets are closed, not the sessions: Http2Session.destroy would first reset every open
@@ -252,6 +258,8 @@ export class ServerListener {
     await Promise.all(serversClosed);
   }
 }
+
+const NO_BROWSER_OPTIONS: BrowserDispatch = { lookupMethod: () => undefined, cors: undefined, httpHandler: undefined };
 
 function ignoreError(): void {
   // Errors of one connection or handshake never take the server (or the process) down.

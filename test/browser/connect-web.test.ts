@@ -5,8 +5,9 @@ import { describe, expect, it } from "vitest";
 import { GrpcError } from "../../src/grpc-error.js";
 import { Status } from "../../src/status.js";
 import { requirePeer } from "../helpers/peers.js";
-import { startSeamServer, type SeamHandler } from "../helpers/seam-pipeline.js";
-import { Echo, echoHandlers, ERROR_INFO } from "../transport/browser/echo-handlers.js";
+import type { ServiceImpl } from "../../src/server/service-impl.js";
+import type { EchoDefinition } from "../protos/gen/echo.js";
+import { echoImpl, ERROR_INFO, startEchoServer } from "../transport/browser/echo-handlers.js";
 import { descriptorSetBase64 } from "./descriptor-set.js";
 import { openPage } from "./headless-chromium.js";
 import type { PageCall, PageOutcome } from "./page/connect-web-calls.js";
@@ -24,20 +25,21 @@ const TRANSPORTS = [
 function observedHandlers() {
   let openGate!: () => void;
   const gate = new Promise<void>((resolve) => (openGate = resolve));
-  const deadline: { timeoutMs?: number | undefined; reason?: unknown } = {};
-  const handlers: Record<string, SeamHandler> = {
-    ...echoHandlers,
+  let serverSawAbort!: (reason: unknown) => void;
+  const deadline: { remainingMs?: number | undefined; reason: Promise<unknown> } = { reason: new Promise((resolve) => (serverSawAbort = resolve)) };
+  const handlers: ServiceImpl<EchoDefinition> = {
+    ...echoImpl,
     async unary(request, context) {
-      if ((request as { delayMs: number }).delayMs > 0) {
-        deadline.timeoutMs = context.timeoutMs;
+      if (request.delayMs > 0) {
+        deadline.remainingMs = context.deadline === undefined ? undefined : context.deadline - Date.now();
         await new Promise((resolve) => context.signal.addEventListener("abort", resolve, { once: true }));
-        deadline.reason = context.signal.reason;
+        serverSawAbort(context.signal.reason);
         return {};
       }
-      return echoHandlers["unary"]!(request, context);
+      return echoImpl.unary!(request, context);
     },
     async *serverStream(request) {
-      yield { message: (request as { message: string }).message, index: 0 };
+      yield { message: request.message, index: 0 };
       await gate; // opened only once the page has shown the first reply
       yield { message: "after", index: 1 };
       yield { message: "after", index: 2 };
@@ -46,9 +48,8 @@ function observedHandlers() {
   return { handlers, openGate, deadline };
 }
 
-async function startPage(handlers: Record<string, SeamHandler>) {
-  const server = await startSeamServer([[Echo, handlers]], { httpHandler: await testPageHandler() });
-  const baseUrl = `http://127.0.0.1:${server.port}`;
+async function startPage(impl: ServiceImpl<EchoDefinition>) {
+  const { baseUrl } = await startEchoServer({ httpHandler: await testPageHandler() }, impl);
   const page = await openPage(`${baseUrl}/`);
   await page.waitForFunction(() => "h2grpcCall" in globalThis);
   // Typed by hand: playwright's serializable-argument types recurse too deep for JsonValue.
@@ -68,9 +69,9 @@ describe.skipIf(!hasChromium)("a page in headless Chromium, calling with @connec
     const { protocol, binary } = transport;
 
     it(`${transport.name}: makes a unary call`, async () => {
-      const { call } = await startPage(echoHandlers);
+      const { call } = await startPage(echoImpl);
       const outcome = await call({ protocol, binary, method: "unary", request: { message: "hi" } });
-      expect(outcome).toMatchObject({ replies: [{ message: `${protocol}:hi`, id: "9007199254740993" }] });
+      expect(outcome).toMatchObject({ replies: [{ message: "echo:hi", id: "9007199254740993" }] });
       expect(outcome.error).toBeUndefined();
     });
 
@@ -85,7 +86,7 @@ describe.skipIf(!hasChromium)("a page in headless Chromium, calling with @connec
     });
 
     it(`${transport.name}: receives an error's code, message and details`, async () => {
-      const { call } = await startPage(echoHandlers);
+      const { call } = await startPage(echoImpl);
       const outcome = await call({ protocol, binary, method: "unary", request: { message: "fail" } });
       expect(outcome.error).toEqual({
         code: "NotFound",
@@ -99,20 +100,20 @@ describe.skipIf(!hasChromium)("a page in headless Chromium, calling with @connec
       const { call } = await startPage(handlers);
       const outcome = await call({ protocol, binary, method: "unary", request: { delayMs: 1 }, timeoutMs: 300 });
       expect(outcome.error?.code).toBe("DeadlineExceeded");
-      expect(deadline.timeoutMs).toBeGreaterThan(0);
-      expect(deadline.timeoutMs).toBeLessThanOrEqual(300);
+      expect(deadline.remainingMs).toBeGreaterThan(0);
+      expect(deadline.remainingMs).toBeLessThanOrEqual(300);
       // The server's own deadline, or the browser giving up at the same moment (which the server sees as a cancellation).
-      expect([Status.DEADLINE_EXCEEDED, Status.CANCELLED]).toContain((deadline.reason as GrpcError).code);
+      expect([Status.DEADLINE_EXCEEDED, Status.CANCELLED]).toContain(((await deadline.reason) as GrpcError).code);
     });
   }
 
   it("calls a server on another origin that lists the page's origin (CORS), errors and details included, and fails against one that does not", async () => {
-    const { call, baseUrl: pageOrigin } = await startPage(echoHandlers);
-    const allowing = await startSeamServer([[Echo, echoHandlers]], { cors: { allowedOrigins: [pageOrigin] } });
-    const refusing = await startSeamServer([[Echo, echoHandlers]], { cors: { allowedOrigins: ["http://elsewhere.test"] } });
+    const { call, baseUrl: pageOrigin } = await startPage(echoImpl);
+    const allowing = await startEchoServer({ cors: { allowedOrigins: [pageOrigin] } });
+    const refusing = await startEchoServer({ cors: { allowedOrigins: ["http://elsewhere.test"] } });
     for (const { protocol, binary } of TRANSPORTS) {
       const allowed = await call({ protocol, binary, method: "unary", request: { message: "x" }, baseUrl: `http://127.0.0.1:${allowing.port}`, headers: { "x-echo": "cors" } });
-      expect(allowed.replies).toEqual([{ message: `${protocol}:x`, id: "9007199254740993" }]);
+      expect(allowed.replies).toEqual([{ message: "echo:x", id: "9007199254740993" }]);
       const failed = await call({ protocol, binary, method: "unary", request: { message: "fail" }, baseUrl: `http://127.0.0.1:${allowing.port}` });
       expect(failed.error).toMatchObject({ code: "NotFound", details: [{ type: "google.rpc.ErrorInfo" }] });
       const refused = await call({ protocol, binary, method: "unary", request: { message: "x" }, baseUrl: `http://127.0.0.1:${refusing.port}` });

@@ -8,13 +8,14 @@ import { describe, expect, it } from "vitest";
 import { loadService } from "../../../src/codec/load-service.js";
 import { encodeFrame } from "../../../src/framing/frame.js";
 import { requirePeer } from "../../helpers/peers.js";
-import { startSeamServer } from "../../helpers/seam-pipeline.js";
+import { startServer } from "../../helpers/start-server.js";
 import type { EchoReply__Output, EchoRequest } from "../../protos/gen/echo.js";
-import { Echo, echoHandlers } from "./echo-handlers.js";
+import type { IdempotencyDefinition } from "../../protos/gen/idempotency.js";
+import { Echo, echoImpl, startEchoServer } from "./echo-handlers.js";
 import { connectHttp2, fetchHttp1, readEnvelopes, requestHttp2 } from "./http-clients.js";
 
-const Idempotency = loadService(fileURLToPath(new URL("../../protos/idempotency.proto", import.meta.url)), "h2grpc.test.Idempotency");
-const lookup = async (request: unknown) => ({ name: `found ${(request as { name: string }).name}` });
+const Idempotency = loadService<IdempotencyDefinition>(fileURLToPath(new URL("../../protos/idempotency.proto", import.meta.url)), "h2grpc.test.Idempotency");
+const lookup = async (request: { name: string }) => ({ name: `found ${request.name}` });
 const serialize = (fields: EchoRequest): Uint8Array => Echo.methods.unary.requestSerializer.serialize(fields);
 const reply = (payload: Uint8Array): EchoReply__Output => Echo.methods.unary.responseSerializer.deserialize(payload);
 // Asynchronous: the server runs in this process, so the event loop must keep turning while curl waits.
@@ -22,10 +23,7 @@ const curl = async (...args: string[]): Promise<string> => (await promisify(exec
 const JSON_HEADERS = { "content-type": "application/json", "connect-protocol-version": "1" };
 
 async function start(): Promise<string> {
-  const { port } = await startSeamServer([
-    [Echo, echoHandlers],
-    [Idempotency, { lookup, replace: lookup, append: lookup }],
-  ]);
+  const { port } = await startServer((server) => server.addService(Echo, echoImpl).addService(Idempotency, { lookup, replace: lookup, append: lookup }));
   return `http://127.0.0.1:${port}`;
 }
 
@@ -35,14 +33,14 @@ describe("Connect unary", () => {
     const response = await fetchHttp1(`${base}/h2grpc.test.Echo/Unary`, { headers: { "content-type": "application/proto" }, body: serialize({ message: "p" }) });
     expect(response.status).toBe(200);
     expect(response.headers["content-type"]).toBe("application/proto");
-    expect(reply(response.body)).toMatchObject({ message: "connect:p" });
+    expect(reply(response.body)).toMatchObject({ message: "echo:p" });
   });
 
   it("answers application/json in the proto3 JSON mapping, trailers as trailer-* headers", async () => {
     const base = await start();
     const response = await fetchHttp1(`${base}/h2grpc.test.Echo/Unary`, { headers: { ...JSON_HEADERS, "x-echo": "v" }, body: '{"message":"j"}' });
     expect(response.headers["content-type"]).toBe("application/json");
-    expect(JSON.parse(response.body.toString())).toEqual({ message: "connect:j", id: "9007199254740993" });
+    expect(JSON.parse(response.body.toString())).toEqual({ message: "echo:j", id: "9007199254740993" });
     expect(response.headers["x-echo"]).toBe("v");
     expect(response.headers["trailer-x-echo-trailer"]).toBe("v");
   });
@@ -86,7 +84,7 @@ describe("Connect unary", () => {
   it("reads a gzip body (content-encoding)", async () => {
     const base = await start();
     const response = await fetchHttp1(`${base}/h2grpc.test.Echo/Unary`, { headers: { ...JSON_HEADERS, "content-encoding": "gzip" }, body: zlib.gzipSync('{"message":"z"}') });
-    expect(JSON.parse(response.body.toString())).toMatchObject({ message: "connect:z" });
+    expect(JSON.parse(response.body.toString())).toMatchObject({ message: "echo:z" });
   });
 
   it("answers a unary content-type for a streaming method with 415", async () => {
@@ -96,15 +94,15 @@ describe("Connect unary", () => {
   });
 
   it("answers over HTTP/2 as over HTTP/1.1", async () => {
-    const { port } = await startSeamServer([[Echo, echoHandlers]]);
+    const { port } = await startEchoServer();
     const response = await requestHttp2(connectHttp2(port), { ":path": "/h2grpc.test.Echo/Unary", ...JSON_HEADERS }, Buffer.from('{"message":"h2"}'));
-    expect(JSON.parse(response.body.toString())).toMatchObject({ message: "connect:h2" });
+    expect(JSON.parse(response.body.toString())).toMatchObject({ message: "echo:h2" });
   });
 
   it.skipIf(!requirePeer("Connect with curl", "curl"))("answers curl's JSON POST, as the Connect docs show it", async () => {
     const base = await start();
     const stdout = await curl("-H", "Content-Type: application/json", "-d", '{"message":"curl"}', `${base}/h2grpc.test.Echo/Unary`);
-    expect(JSON.parse(stdout)).toEqual({ message: "connect:curl", id: "9007199254740993" });
+    expect(JSON.parse(stdout)).toEqual({ message: "echo:curl", id: "9007199254740993" });
   });
 });
 
@@ -114,10 +112,10 @@ describe("Connect GET", () => {
     const path = `${base}/h2grpc.test.Idempotency/Lookup`;
     const json = await fetchHttp1(`${path}?connect=v1&encoding=json&message=${encodeURIComponent('{"name":"a+b"}')}`, { method: "GET" });
     expect(JSON.parse(json.body.toString())).toEqual({ name: "found a+b" });
-    const message = Buffer.from(Idempotency.methods["lookup"]!.requestSerializer.serialize({ name: "b64" })).toString("base64url");
+    const message = Buffer.from(Idempotency.methods.lookup.requestSerializer.serialize({ name: "b64" })).toString("base64url");
     const proto = await fetchHttp1(`${path}?connect=v1&encoding=proto&base64=1&message=${message}`, { method: "GET" });
     expect(proto.headers["content-type"]).toBe("application/proto");
-    expect(Idempotency.methods["lookup"]!.responseSerializer.deserialize(proto.body)).toEqual({ name: "found b64" });
+    expect(Idempotency.methods.lookup.responseSerializer.deserialize(proto.body)).toEqual({ name: "found b64" });
   });
 
   it("refuses GET for methods without idempotency_level = NO_SIDE_EFFECTS with 405", async () => {
@@ -167,7 +165,7 @@ describe("Connect streaming", () => {
   });
 
   it("carries client streaming over HTTP/2", async () => {
-    const { port } = await startSeamServer([[Echo, echoHandlers]]);
+    const { port } = await startEchoServer();
     const body = Buffer.concat(["x", "y"].map((message) => encodeFrame(serialize({ message }))));
     const response = await requestHttp2(connectHttp2(port), { ":path": "/h2grpc.test.Echo/ClientStream", "content-type": "application/connect+proto" }, body);
     const envelopes = readEnvelopes(response.body);

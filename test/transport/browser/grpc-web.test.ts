@@ -4,17 +4,15 @@ import { describe, expect, it } from "vitest";
 import { encodeFrame } from "../../../src/framing/frame.js";
 import { decodeRpcStatus } from "../../../src/rpc-status.js";
 import { Status } from "../../../src/status.js";
-import { startSeamServer } from "../../helpers/seam-pipeline.js";
 import type { EchoReply__Output, EchoRequest } from "../../protos/gen/echo.js";
-import { Echo, echoHandlers, ERROR_INFO } from "./echo-handlers.js";
+import { Echo, ERROR_INFO, startEchoServer } from "./echo-handlers.js";
 import { connectHttp2, fetchHttp1, readGrpcWebBody, requestHttp2 } from "./http-clients.js";
 
 const request = (fields: EchoRequest): Buffer => encodeFrame(Echo.methods.unary.requestSerializer.serialize(fields));
 const reply = (payload: Buffer): EchoReply__Output => Echo.methods.unary.responseSerializer.deserialize(payload);
 
 async function start(): Promise<string> {
-  const { port } = await startSeamServer([[Echo, echoHandlers]]);
-  return `http://127.0.0.1:${port}`;
+  return (await startEchoServer()).baseUrl;
 }
 
 describe("gRPC-Web over HTTP/1.1", () => {
@@ -24,7 +22,7 @@ describe("gRPC-Web over HTTP/1.1", () => {
     expect(response.status).toBe(200);
     expect(response.headers["content-type"]).toBe("application/grpc-web+proto");
     const { messages, trailers } = readGrpcWebBody(response.body);
-    expect(messages.map(reply)).toMatchObject([{ message: "grpc-web:hi", id: "9007199254740993" }]);
+    expect(messages.map(reply)).toMatchObject([{ message: "echo:hi", id: "9007199254740993" }]);
     expect(trailers).toEqual({ "grpc-status": "0" });
   });
 
@@ -79,7 +77,7 @@ describe("gRPC-Web over HTTP/1.1", () => {
     expect(response.headers["content-type"]).toBe("application/grpc-web-text+proto");
     const decoded = Buffer.concat(response.body.toString("latin1").match(/[^=]+=*/g)!.map((part) => Buffer.from(part, "base64")));
     const { messages, trailers } = readGrpcWebBody(decoded);
-    expect(messages.map(reply)).toMatchObject([{ message: "grpc-web-text:txt" }]);
+    expect(messages.map(reply)).toMatchObject([{ message: "echo:txt" }]);
     expect(trailers?.["grpc-status"]).toBe("0");
   });
 
@@ -88,7 +86,7 @@ describe("gRPC-Web over HTTP/1.1", () => {
     const response = await fetchHttp1(`${base}/h2grpc.test.Echo/Unary`, { headers: { "content-type": "application/grpc-web+json" }, body: encodeFrame(Buffer.from('{"message":"j"}')) });
     expect(response.headers["content-type"]).toBe("application/grpc-web+json");
     const { messages } = readGrpcWebBody(response.body);
-    expect(messages.map((m) => m.toString())).toEqual(['{"message":"grpc-web:j","id":"9007199254740993"}']);
+    expect(messages.map((m) => m.toString())).toEqual(['{"message":"echo:j","id":"9007199254740993"}']);
   });
 
   it("answers broken request bodies with INTERNAL (bad base64, a truncated frame, a trailers flag) and keeps serving", async () => {
@@ -111,15 +109,15 @@ describe("gRPC-Web over HTTP/1.1", () => {
 
 describe("gRPC-Web over HTTP/2", () => {
   it("answers a unary call from a Node HTTP/2 client", async () => {
-    const { port } = await startSeamServer([[Echo, echoHandlers]]);
+    const { port } = await startEchoServer();
     const response = await requestHttp2(connectHttp2(port), { ":path": "/h2grpc.test.Echo/Unary", "content-type": "application/grpc-web+proto" }, request({ message: "h2" }));
     const { messages, trailers } = readGrpcWebBody(response.body);
-    expect(messages.map(reply)).toMatchObject([{ message: "grpc-web:h2" }]);
+    expect(messages.map(reply)).toMatchObject([{ message: "echo:h2" }]);
     expect(trailers?.["grpc-status"]).toBe("0");
   });
 
   it("carries a bidi call both ways at once: each reply arrives before the next request is sent", async () => {
-    const { port } = await startSeamServer([[Echo, echoHandlers]]);
+    const { port } = await startEchoServer();
     const stream = connectHttp2(port).request({ ":method": "POST", ":path": "/h2grpc.test.Echo/Bidi", "content-type": "application/grpc-web+proto" });
     const received: Buffer[] = [];
     let wake: (() => void) | undefined;

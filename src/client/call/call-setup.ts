@@ -1,11 +1,11 @@
-import type { Compression } from "../codec/compression.js";
-import type { AnyMethodDefinition } from "../definition.js";
-import type { GrpcError } from "../grpc-error.js";
-import type { Metadata } from "../metadata.js";
+import type { Compression } from "../../codec/compression.js";
+import type { AnyMethodDefinition } from "../../definition.js";
+import type { GrpcError } from "../../grpc-error.js";
+import type { Metadata } from "../../metadata.js";
 import type { CallSite } from "./call-site.js";
 
 /** What one call reports, in order: headers (not for Trailers-Only), messages, then exactly one end. */
-export interface CallListener {
+export interface ResponseListener {
   onHeaders(headers: Metadata): void;
   onMessage(message: unknown): void;
   onEnd(error: GrpcError | undefined, trailers: Metadata): void;
