@@ -31,8 +31,9 @@ export class Http1Connections {
         onRequest(request, response);
       },
     );
-    // A malformed request gets node:http's 400 and its connection closes; nothing more.
-    this.#server.on("clientError", (_error: Error, socket: Socket) => socket.destroy());
+    // No 'clientError' listener: node:http then answers a malformed request with 400 (431 for
+    // oversized headers) and closes the connection, so a TLS client that dialled this plaintext
+    // port reads plaintext and says so (connection-hints.ts).
   }
 
   /** Serves HTTP/1.1 on a connection (plaintext, or TLS without ALPN "h2"). */
