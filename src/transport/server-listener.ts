@@ -182,6 +182,10 @@ export class ServerListener {
       socket.destroy();
       return;
     }
+    // node:http turns Nagle off (its noDelay option) only on connections it accepts itself; a
+    // response's headers and body are separate writes, and Nagle would hold the body until the
+    // client's delayed ACK of the headers (40 ms a call).
+    socket.setNoDelay(true);
     this.#http1.accept(socket);
   }
 

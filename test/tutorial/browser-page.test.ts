@@ -36,7 +36,7 @@ describe.skipIf(!hasChromium)("the tutorial page", { timeout: 90_000 }, () => {
 
     await page.click("#list-value button");
     // The first reply is on the page while the call is still running: nothing waits for the end.
-    await page.waitForFunction(() => document.querySelectorAll("#list-value-replies li").length >= 1 && document.getElementById("list-value-status")?.textContent === "calling…");
+    await page.waitForFunction(`document.querySelectorAll("#list-value-replies li").length >= 1 && document.getElementById("list-value-status").textContent === "calling…"`);
     await page.waitForSelector("#list-value-status:has-text('done')");
     const replies = await page.$$eval("#list-value-replies li", (items) => items.map((item) => item.textContent ?? ""));
     expect(replies.map((reply) => reply.replace(/\s+\(\+\d+ ms\)$/, ""))).toEqual(Array.from({ length: 10 }, (_, i) => `streamValue: "value ${i}"`));
