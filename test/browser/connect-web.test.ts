@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { GrpcError } from "../../src/grpc-error.js";
 import { Status } from "../../src/status.js";
 import { requirePeer } from "../helpers/peers.js";
+import type { ServerOptions } from "../../src/server/server-options.js";
 import type { ServiceImpl } from "../../src/server/service-impl.js";
 import type { EchoDefinition } from "../protos/gen/echo.js";
 import { echoImpl, ERROR_INFO, startEchoServer } from "../transport/browser/echo-handlers.js";
@@ -48,8 +49,8 @@ function observedHandlers() {
   return { handlers, openGate, deadline };
 }
 
-async function startPage(impl: ServiceImpl<EchoDefinition>) {
-  const { baseUrl } = await startEchoServer({ httpHandler: await testPageHandler() }, impl);
+async function startPage(impl: ServiceImpl<EchoDefinition>, options: ServerOptions = {}) {
+  const { baseUrl } = await startEchoServer({ httpHandler: await testPageHandler(), ...options }, impl);
   const page = await openPage(`${baseUrl}/`);
   await page.waitForFunction(() => "h2grpcCall" in globalThis);
   // Typed by hand: playwright's serializable-argument types recurse too deep for JsonValue.
@@ -106,6 +107,18 @@ describe.skipIf(!hasChromium)("a page in headless Chromium, calling with @connec
       expect([Status.DEADLINE_EXCEEDED, Status.CANCELLED]).toContain(((await deadline.reason) as GrpcError).code);
     });
   }
+
+  it("reads Connect replies a compressing server sends gzip-encoded (the browser's own Accept-Encoding), and gRPC-Web ones unencoded", async () => {
+    const { call } = await startPage(echoImpl, { compression: "gzip" });
+    const request = { message: "x".repeat(2000) };
+    const connect = await call({ protocol: "connect", binary: true, method: "unary", request });
+    expect(connect.responseHeaders["content-encoding"]).toBe("gzip");
+    expect(connect.replies).toEqual([{ message: `echo:${request.message}`, id: "9007199254740993" }]);
+    // connect-web's gRPC-Web transport sends no grpc-accept-encoding: its replies stay identity.
+    const grpcWeb = await call({ protocol: "grpc-web", binary: true, method: "unary", request });
+    expect(grpcWeb.responseHeaders["grpc-encoding"]).toBeUndefined();
+    expect(grpcWeb.replies).toEqual(connect.replies);
+  });
 
   it("calls a server on another origin that lists the page's origin (CORS), errors and details included, and fails against one that does not", async () => {
     const { call, baseUrl: pageOrigin } = await startPage(echoImpl);
