@@ -5,6 +5,7 @@ import { Metadata, type RawHeaders } from "../metadata.js";
 import { Status } from "../status.js";
 import type { CallStreamListener, ClientCallStream } from "./client-call-stream.js";
 import { errorFromResponseHeaders, statusFromTrailers } from "./status-trailers.js";
+import { whenDrained } from "./stream-drain.js";
 import { errorForLostResponse, errorForStreamClosedWithoutTrailers, type StreamCloseFacts } from "./stream-close-status.js";
 
 const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR, NGHTTP2_REFUSED_STREAM, NGHTTP2_FLAG_END_STREAM } = http2.constants;
@@ -70,17 +71,7 @@ export class Http2ClientStream implements ClientCallStream {
   }
 
   drained(): Promise<void> {
-    const stream = this.#stream;
-    if (this.#isEnded || stream.destroyed || !stream.writableNeedDrain) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        stream.off("drain", done);
-        stream.off("close", done);
-        resolve();
-      };
-      stream.on("drain", done);
-      stream.on("close", done);
-    });
+    return this.#isEnded ? Promise.resolve() : whenDrained(this.#stream);
   }
 
   pauseReceiving(): void {

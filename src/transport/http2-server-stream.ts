@@ -6,6 +6,7 @@ import { Metadata, type OutgoingHeaderValues, type RawHeaderList } from "../meta
 import { Status } from "../status.js";
 import { GRPC_CONTENT_TYPE } from "./grpc-headers.js";
 import { resetAfterStatus } from "./reset-after-status.js";
+import { whenDrained } from "./stream-drain.js";
 import type { FrameReceiver, MessageCodecName, ServerCallStream, WireProtocol } from "./server-call-stream.js";
 import { errorTrailers, okTrailers } from "./status-trailers.js";
 import { peerCertificateOf } from "./tls.js";
@@ -140,17 +141,7 @@ export class Http2ServerStream implements ServerCallStream {
   }
 
   drained(): Promise<void> {
-    const stream = this.#stream;
-    if (stream.destroyed || stream.closed || !stream.writableNeedDrain) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        stream.off("drain", done);
-        stream.off("close", done);
-        resolve();
-      };
-      stream.on("drain", done);
-      stream.on("close", done);
-    });
+    return whenDrained(this.#stream);
   }
 
   finish(error: GrpcError | undefined, trailers: Metadata | undefined, unsentHeaders: Metadata | undefined, lastFrame?: Uint8Array): unknown {
