@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { PeerCertificate, TLSSocket } from "node:tls";
 import type { OutgoingHeaderValues } from "../metadata.js";
 import { formatPeer, type ExchangeAbort, type HttpExchange } from "./http-exchange.js";
+import { whenDrained } from "./stream-drain.js";
 import { peerCertificateOf } from "./tls.js";
 
 /** An HttpExchange over node:http's request and response (HTTP/1.1, plaintext or TLS). */
@@ -105,17 +106,7 @@ export class Http1Exchange implements HttpExchange {
   }
 
   drained(): Promise<void> {
-    const response = this.#response;
-    if (!response.writableNeedDrain || response.destroyed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        response.off("drain", done);
-        response.off("close", done);
-        resolve();
-      };
-      response.on("drain", done);
-      response.on("close", done);
-    });
+    return whenDrained(this.#response);
   }
 
   end(chunk?: Uint8Array): void {

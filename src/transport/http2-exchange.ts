@@ -2,6 +2,7 @@ import http2 from "node:http2";
 import type { PeerCertificate } from "node:tls";
 import type { OutgoingHeaderValues } from "../metadata.js";
 import { formatPeer, type ExchangeAbort, type HttpExchange } from "./http-exchange.js";
+import { whenDrained } from "./stream-drain.js";
 import { peerCertificateOf } from "./tls.js";
 
 const { NGHTTP2_CANCEL, NGHTTP2_INTERNAL_ERROR, NGHTTP2_NO_ERROR } = http2.constants;
@@ -102,17 +103,7 @@ export class Http2Exchange implements HttpExchange {
   }
 
   drained(): Promise<void> {
-    const stream = this.#stream;
-    if (!stream.writableNeedDrain || this.#isClosed()) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        stream.off("drain", done);
-        stream.off("close", done);
-        resolve();
-      };
-      stream.on("drain", done);
-      stream.on("close", done);
-    });
+    return whenDrained(this.#stream);
   }
 
   end(chunk?: Uint8Array): void {

@@ -8,7 +8,7 @@ import { requirePeer } from "../helpers/peers.js";
 import type { ServerOptions } from "../../src/server/server-options.js";
 import type { ServiceImpl } from "../../src/server/service-impl.js";
 import type { EchoDefinition } from "../protos/gen/echo.js";
-import { echoImpl, ERROR_INFO, startEchoServer } from "../transport/browser/echo-handlers.js";
+import { echoImpl, ERROR_INFO, startBrowserEchoServer } from "../transport/browser/echo-handlers.js";
 import { descriptorSetBase64 } from "./descriptor-set.js";
 import { openPage } from "./headless-chromium.js";
 import type { PageCall, PageOutcome } from "./page/connect-web-calls.js";
@@ -50,7 +50,7 @@ function observedHandlers() {
 }
 
 async function startPage(impl: ServiceImpl<EchoDefinition>, options: ServerOptions = {}) {
-  const { baseUrl } = await startEchoServer({ httpHandler: await testPageHandler(), ...options }, impl);
+  const { baseUrl } = await startBrowserEchoServer({ httpHandler: await testPageHandler(), ...options }, impl);
   const page = await openPage(`${baseUrl}/`);
   await page.waitForFunction(() => "h2grpcCall" in globalThis);
   // Typed by hand: playwright's serializable-argument types recurse too deep for JsonValue.
@@ -122,8 +122,8 @@ describe.skipIf(!hasChromium)("a page in headless Chromium, calling with @connec
 
   it("calls a server on another origin that lists the page's origin (CORS), errors and details included, and fails against one that does not", async () => {
     const { call, baseUrl: pageOrigin } = await startPage(echoImpl);
-    const allowing = await startEchoServer({ cors: { allowedOrigins: [pageOrigin] } });
-    const refusing = await startEchoServer({ cors: { allowedOrigins: ["http://elsewhere.test"] } });
+    const allowing = await startBrowserEchoServer({ cors: { allowedOrigins: [pageOrigin] } });
+    const refusing = await startBrowserEchoServer({ cors: { allowedOrigins: ["http://elsewhere.test"] } });
     for (const { protocol, binary } of TRANSPORTS) {
       const allowed = await call({ protocol, binary, method: "unary", request: { message: "x" }, baseUrl: `http://127.0.0.1:${allowing.port}`, headers: { "x-echo": "cors" } });
       expect(allowed.replies).toEqual([{ message: "echo:x", id: "9007199254740993" }]);

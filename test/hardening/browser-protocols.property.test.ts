@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { encodeFrame } from "../../src/framing/frame.js";
 import { assertProperty } from "../helpers/property.js";
-import { Echo, startEchoServer } from "../transport/browser/echo-handlers.js";
+import { Echo, startBrowserEchoServer } from "../transport/browser/echo-handlers.js";
 import { connectHttp2, readEnvelopes, readGrpcWebBody, requestHttp2, type CollectedResponse } from "../transport/browser/http-clients.js";
 
 const RUNS = Number(process.env["FC_NUM_RUNS"] ?? 120);
@@ -95,7 +95,7 @@ function checkAnswer(request: FuzzRequest, response: CollectedResponse): string 
 
 describe("random and malformed gRPC-Web and Connect requests", () => {
   it("each get their protocol's answer over HTTP/1.1 and HTTP/2, and the server keeps serving", async () => {
-    const { port } = await startEchoServer({ cors: { allowedOrigins: ["*"] } });
+    const { port } = await startBrowserEchoServer({ cors: { allowedOrigins: ["*"] } });
     let session: ReturnType<typeof connectHttp2> | undefined;
     const liveSession = (): ReturnType<typeof connectHttp2> => {
       if (session === undefined || session.closed || session.destroyed) session = connectHttp2(port);

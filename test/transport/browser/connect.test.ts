@@ -11,7 +11,7 @@ import { requirePeer } from "../../helpers/peers.js";
 import { startServer } from "../../helpers/start-server.js";
 import type { EchoReply__Output, EchoRequest } from "../../protos/gen/echo.js";
 import type { IdempotencyDefinition } from "../../protos/gen/idempotency.js";
-import { Echo, echoImpl, startEchoServer } from "./echo-handlers.js";
+import { Echo, echoImpl, startBrowserEchoServer } from "./echo-handlers.js";
 import { connectHttp2, fetchHttp1, readEnvelopes, requestHttp2 } from "./http-clients.js";
 
 const Idempotency = loadService<IdempotencyDefinition>(fileURLToPath(new URL("../../protos/idempotency.proto", import.meta.url)), "h2grpc.test.Idempotency");
@@ -94,7 +94,7 @@ describe("Connect unary", () => {
   });
 
   it("answers over HTTP/2 as over HTTP/1.1", async () => {
-    const { port } = await startEchoServer();
+    const { port } = await startBrowserEchoServer();
     const response = await requestHttp2(connectHttp2(port), { ":path": "/h2grpc.test.Echo/Unary", ...JSON_HEADERS }, Buffer.from('{"message":"h2"}'));
     expect(JSON.parse(response.body.toString())).toMatchObject({ message: "echo:h2" });
   });
@@ -165,7 +165,7 @@ describe("Connect streaming", () => {
   });
 
   it("carries client streaming over HTTP/2", async () => {
-    const { port } = await startEchoServer();
+    const { port } = await startBrowserEchoServer();
     const body = Buffer.concat(["x", "y"].map((message) => encodeFrame(serialize({ message }))));
     const response = await requestHttp2(connectHttp2(port), { ":path": "/h2grpc.test.Echo/ClientStream", "content-type": "application/connect+proto" }, body);
     const envelopes = readEnvelopes(response.body);

@@ -1,17 +1,14 @@
 // Test helper: the Echo service (test/protos/echo.proto) with the behaviours the browser-protocol
 // tests call for (errors with details, slow replies, metadata both ways), and a server for it.
-import { fileURLToPath } from "node:url";
-import { loadService } from "../../../src/codec/load-service.js";
 import { GrpcError } from "../../../src/grpc-error.js";
 import type { ServerOptions } from "../../../src/server/server-options.js";
 import type { ServiceImpl } from "../../../src/server/service-impl.js";
 import { Status } from "../../../src/status.js";
 import type { ServerCredentials } from "../../../src/transport/tls.js";
 import { startServer } from "../../helpers/start-server.js";
-import type { EchoDefinition } from "../../protos/gen/echo.js";
+import { Echo, type EchoDefinition } from "../../helpers/echo.js";
 
-/** The Echo service definition. */
-export const Echo = loadService<EchoDefinition>(fileURLToPath(new URL("../../protos/echo.proto", import.meta.url)), "h2grpc.test.Echo");
+export { Echo };
 
 /** A google.rpc.ErrorInfo {reason: "nope", domain: "test"} as an Any, for errors with details. */
 export const ERROR_INFO = {
@@ -62,8 +59,8 @@ export const echoImpl: ServiceImpl<EchoDefinition> = {
   },
 };
 
-/** Starts an h2grpc server with Echo (or `impl`) on 127.0.0.1:0; it closes after the test. */
-export async function startEchoServer(options: ServerOptions = {}, impl: ServiceImpl<EchoDefinition> = echoImpl, credentials?: ServerCredentials) {
+/** Starts an h2grpc server with Echo (or `impl`) on 127.0.0.1:0, with its base URL; it closes after the test. */
+export async function startBrowserEchoServer(options: ServerOptions = {}, impl: ServiceImpl<EchoDefinition> = echoImpl, credentials?: ServerCredentials) {
   const started = await startServer((server) => server.addService(Echo, impl), options, credentials === undefined ? {} : { credentials });
   return { ...started, baseUrl: `http://127.0.0.1:${started.port}` };
 }

@@ -5,14 +5,14 @@ import { encodeFrame } from "../../../src/framing/frame.js";
 import { decodeRpcStatus } from "../../../src/rpc-status.js";
 import { Status } from "../../../src/status.js";
 import type { EchoReply__Output, EchoRequest } from "../../protos/gen/echo.js";
-import { Echo, ERROR_INFO, startEchoServer } from "./echo-handlers.js";
+import { Echo, ERROR_INFO, startBrowserEchoServer } from "./echo-handlers.js";
 import { connectHttp2, fetchHttp1, readGrpcWebBody, requestHttp2 } from "./http-clients.js";
 
 const request = (fields: EchoRequest): Buffer => encodeFrame(Echo.methods.unary.requestSerializer.serialize(fields));
 const reply = (payload: Buffer): EchoReply__Output => Echo.methods.unary.responseSerializer.deserialize(payload);
 
 async function start(): Promise<string> {
-  return (await startEchoServer()).baseUrl;
+  return (await startBrowserEchoServer()).baseUrl;
 }
 
 describe("gRPC-Web over HTTP/1.1", () => {
@@ -109,7 +109,7 @@ describe("gRPC-Web over HTTP/1.1", () => {
 
 describe("gRPC-Web over HTTP/2", () => {
   it("answers a unary call from a Node HTTP/2 client", async () => {
-    const { port } = await startEchoServer();
+    const { port } = await startBrowserEchoServer();
     const response = await requestHttp2(connectHttp2(port), { ":path": "/h2grpc.test.Echo/Unary", "content-type": "application/grpc-web+proto" }, request({ message: "h2" }));
     const { messages, trailers } = readGrpcWebBody(response.body);
     expect(messages.map(reply)).toMatchObject([{ message: "echo:h2" }]);
@@ -117,7 +117,7 @@ describe("gRPC-Web over HTTP/2", () => {
   });
 
   it("carries a bidi call both ways at once: each reply arrives before the next request is sent", async () => {
-    const { port } = await startEchoServer();
+    const { port } = await startBrowserEchoServer();
     const stream = connectHttp2(port).request({ ":method": "POST", ":path": "/h2grpc.test.Echo/Bidi", "content-type": "application/grpc-web+proto" });
     const received: Buffer[] = [];
     let wake: (() => void) | undefined;

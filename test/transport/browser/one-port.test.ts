@@ -10,7 +10,7 @@ import { insecure, serverTls, channelTls } from "../../../src/transport/tls.js";
 import { placeholderCerts, testCerts } from "../../helpers/certs.js";
 import { requirePeer } from "../../helpers/peers.js";
 import { startServer } from "../../helpers/start-server.js";
-import { Echo, startEchoServer } from "./echo-handlers.js";
+import { Echo, startBrowserEchoServer } from "./echo-handlers.js";
 import { connectHttp2, fetchHttp1, readGrpcWebBody, requestHttp2 } from "./http-clients.js";
 
 const PAGE = { status: 200, headers: { "content-type": "text/html; charset=utf-8" }, body: "<h1>hello</h1>" };
@@ -88,7 +88,7 @@ describe("CORS", () => {
   const cors = { allowedOrigins: ["http://app.test:8080"], exposedHeaders: ["x-echo"] };
 
   it("answers a preflight from an allowed origin with the methods and the headers it asked for", async () => {
-    const { port } = await startEchoServer({ cors });
+    const { port } = await startBrowserEchoServer({ cors });
     const response = await fetchHttp1(`http://127.0.0.1:${port}/h2grpc.test.Echo/Unary`, {
       method: "OPTIONS",
       headers: { origin: "http://app.test:8080", "access-control-request-method": "POST", "access-control-request-headers": "content-type,x-grpc-web,x-echo" },
@@ -102,14 +102,14 @@ describe("CORS", () => {
   });
 
   it("refuses a preflight from another origin with 403 and no CORS headers", async () => {
-    const { port } = await startEchoServer({ cors });
+    const { port } = await startBrowserEchoServer({ cors });
     const response = await fetchHttp1(`http://127.0.0.1:${port}/h2grpc.test.Echo/Unary`, { method: "OPTIONS", headers: { origin: "http://evil.test", "access-control-request-method": "POST" } });
     expect(response.status).toBe(403);
     expect(response.headers["access-control-allow-origin"]).toBeUndefined();
   });
 
   it("lets an allowed origin read the status headers of a response, and no other origin", async () => {
-    const { port } = await startEchoServer({ cors });
+    const { port } = await startBrowserEchoServer({ cors });
     const call = (origin: string) => fetchHttp1(`http://127.0.0.1:${port}/h2grpc.test.Echo/Unary`, { headers: { origin, "content-type": "application/grpc-web" }, body: encodeFrame(new Uint8Array()) });
     const allowed = await call("http://app.test:8080");
     expect(allowed.headers["access-control-allow-origin"]).toBe("http://app.test:8080");
@@ -118,13 +118,13 @@ describe("CORS", () => {
   });
 
   it("refuses an allowedOrigins entry that is not an origin, naming the fix", async () => {
-    await expect(startEchoServer({ cors: { allowedOrigins: ["app.test"] } })).rejects.toThrow(/scheme:\/\/host\[:port\]/);
+    await expect(startBrowserEchoServer({ cors: { allowedOrigins: ["app.test"] } })).rejects.toThrow(/scheme:\/\/host\[:port\]/);
   });
 });
 
 describe("graceful close", () => {
   it("ends an HTTP/1.1 call still running at the end of the grace period with UNAVAILABLE in its protocol", async () => {
-    const { port, server } = await startEchoServer();
+    const { port, server } = await startBrowserEchoServer();
     const request = Echo.methods.serverStream.requestSerializer.serialize({ message: "m", count: 1000, delayMs: 20 });
     const response = await fetch(`http://127.0.0.1:${port}/h2grpc.test.Echo/ServerStream`, { method: "POST", headers: { "content-type": "application/grpc-web" }, body: encodeFrame(request) });
     const reader = response.body!.getReader();
@@ -136,7 +136,7 @@ describe("graceful close", () => {
   });
 
   it("closes idle HTTP/1.1 keep-alive connections at once", async () => {
-    const { port, server } = await startEchoServer();
+    const { port, server } = await startBrowserEchoServer();
     await fetchHttp1(`http://127.0.0.1:${port}/h2grpc.test.Echo/Unary`, { headers: { "content-type": "application/grpc-web" }, body: encodeFrame(new Uint8Array()) });
     // A ten-minute grace period: close() resolves within the test's timeout only if nothing waits for the idle connection.
     await server.close({ graceMs: 600_000 });
