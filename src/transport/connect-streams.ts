@@ -1,9 +1,8 @@
 import { GrpcError } from "../grpc-error.js";
-import { FRAME_HEADER_BYTES, writeFrameHeader } from "../framing/frame.js";
 import type { Metadata, OutgoingHeaderValues } from "../metadata.js";
 import { Status } from "../status.js";
 import { encodeConnectError, encodeEndStream, httpStatusOfCode, mergedMetadata, writeUnaryTrailers } from "./connect-errors.js";
-import { HttpCallStream, unframe, type CallHead } from "./http-call-stream.js";
+import { encodeFlaggedFrame, HttpCallStream, unframe, type CallHead } from "./http-call-stream.js";
 import type { HttpExchange } from "./http-exchange.js";
 import type { FrameReceiver } from "./server-call-stream.js";
 
@@ -99,15 +98,10 @@ export class ConnectUnaryCallStream extends HttpCallStream {
     }
     if (trailers !== undefined) writeUnaryTrailers(trailers, headers);
     headers["content-length"] = body.length;
-    try {
+    return this.sendLast(() => {
       this.exchange.respond(status, headers);
       this.exchange.end(body);
-    } catch (sendError) {
-      this.exchange.reset(true);
-      return sendError;
-    }
-    if (!this.exchange.isRequestComplete) this.exchange.stopRequestAfterResponse();
-    return undefined;
+    });
   }
 
   // The headers sendHeaders was given, or, when it was never called, the pipeline's unsent ones.
@@ -140,21 +134,12 @@ export class ConnectStreamingCallStream extends HttpCallStream {
 
   finish(error: GrpcError | undefined, trailers: Metadata | undefined, unsentHeaders: Metadata | undefined, lastFrame?: Uint8Array): unknown {
     if (!this.beginFinish()) return undefined;
-    const endStream = encodeEndStream(error, trailers);
-    const envelope = Buffer.allocUnsafe(FRAME_HEADER_BYTES + endStream.length);
-    writeFrameHeader(envelope, 0, endStream.length, false);
-    envelope[0] = END_STREAM_FLAG;
-    endStream.copy(envelope, FRAME_HEADER_BYTES);
-    try {
+    const envelope = encodeFlaggedFrame(END_STREAM_FLAG, encodeEndStream(error, trailers));
+    return this.sendLast(() => {
       // Connect streams answer 200 whatever the status: errors travel in the end-stream message.
       if (!this.exchange.isResponseStarted) this.exchange.respond(200, this.#responseHeaders(unsentHeaders, undefined));
       this.exchange.end(lastFrame === undefined ? envelope : Buffer.concat([lastFrame, envelope]));
-    } catch (sendError) {
-      this.exchange.reset(true);
-      return sendError;
-    }
-    if (!this.exchange.isRequestComplete) this.exchange.stopRequestAfterResponse();
-    return undefined;
+    });
   }
 
   #responseHeaders(metadata: Metadata | undefined, encoding: string | undefined): OutgoingHeaderValues {

@@ -1,9 +1,8 @@
 import type { GrpcError } from "../grpc-error.js";
 import { FrameDecoder } from "../framing/frame-decoder.js";
-import { FRAME_HEADER_BYTES, writeFrameHeader } from "../framing/frame.js";
 import type { Metadata, OutgoingHeaderValues } from "../metadata.js";
 import { Base64StreamDecoder, encodeBase64Chunk } from "./base64-stream.js";
-import { HttpCallStream, type CallHead } from "./http-call-stream.js";
+import { encodeFlaggedFrame, HttpCallStream, type CallHead } from "./http-call-stream.js";
 import type { HttpExchange } from "./http-exchange.js";
 import type { FrameReceiver } from "./server-call-stream.js";
 import { errorTrailers, okTrailers } from "./status-trailers.js";
@@ -70,7 +69,7 @@ export class GrpcWebCallStream extends HttpCallStream {
   finish(error: GrpcError | undefined, trailers: Metadata | undefined, unsentHeaders: Metadata | undefined, lastFrame?: Uint8Array): unknown {
     if (!this.beginFinish()) return undefined;
     const status = error === undefined ? okTrailers(trailers) : errorTrailers(error, trailers);
-    try {
+    return this.sendLast(() => {
       if (!this.exchange.isResponseStarted && lastFrame === undefined) {
         // PROTOCOL-WEB keeps gRPC's Trailers-Only response: the status in the HTTP headers, no body.
         this.exchange.respond(200, { ...this.#responseHeaders(unsentHeaders, undefined), ...status }, true);
@@ -80,13 +79,7 @@ export class GrpcWebCallStream extends HttpCallStream {
         const body = lastFrame === undefined ? trailerFrame : Buffer.concat([lastFrame, trailerFrame]);
         this.exchange.end(this.#isText ? encodeBase64Chunk(body) : body);
       }
-    } catch (sendError) {
-      // Node refused a header value: the client still learns the call failed, from the reset.
-      this.exchange.reset(true);
-      return sendError;
-    }
-    if (!this.exchange.isRequestComplete) this.exchange.stopRequestAfterResponse();
-    return undefined;
+    });
   }
 
   #responseHeaders(metadata: Metadata | undefined, encoding: string | undefined): OutgoingHeaderValues {
@@ -103,10 +96,5 @@ export function encodeTrailerFrame(trailers: Readonly<OutgoingHeaderValues>): Bu
   for (const [name, value] of Object.entries(trailers)) {
     for (const one of Array.isArray(value) ? value : [value]) text += `${name.toLowerCase()}: ${one}\r\n`;
   }
-  const payload = Buffer.from(text, "latin1");
-  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
-  writeFrameHeader(frame, 0, payload.length, false);
-  frame[0] = TRAILER_FRAME_FLAG;
-  payload.copy(frame, FRAME_HEADER_BYTES);
-  return frame;
+  return encodeFlaggedFrame(TRAILER_FRAME_FLAG, Buffer.from(text, "latin1"));
 }

@@ -1,5 +1,5 @@
 import type { PeerCertificate } from "node:tls";
-import type { Frame } from "../framing/frame.js";
+import { FRAME_HEADER_BYTES, writeFrameHeader, type Frame } from "../framing/frame.js";
 import { FrameDecoder } from "../framing/frame-decoder.js";
 import { GrpcError } from "../grpc-error.js";
 import { isReservedHeader, Metadata } from "../metadata.js";
@@ -176,10 +176,35 @@ export abstract class HttpCallStream implements ServerCallStream {
     listener?.(reason);
   }
 
+  /**
+   * Sends the last of the response with `send`, then stops a client still sending (RFC 9113
+   * §8.1). Returns the error when Node refused it (a header value): the exchange is then reset,
+   * so the client still learns the call failed.
+   */
+  protected sendLast(send: () => void): unknown {
+    try {
+      send();
+    } catch (sendError) {
+      this.exchange.reset(true);
+      return sendError;
+    }
+    if (!this.exchange.isRequestComplete) this.exchange.stopRequestAfterResponse();
+    return undefined;
+  }
+
   abstract sendHeaders(metadata: Metadata | undefined, encoding: string | undefined): void;
   abstract sendFrame(frame: Uint8Array): boolean;
   abstract drained(): Promise<void>;
   abstract finish(error: GrpcError | undefined, trailers: Metadata | undefined, unsentHeaders: Metadata | undefined, lastFrame?: Uint8Array): unknown;
+}
+
+/** A frame whose flag byte is `flag` (0x80: gRPC-Web trailers; 0x02: Connect end of stream). */
+export function encodeFlaggedFrame(flag: number, payload: Buffer): Buffer {
+  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + payload.length);
+  writeFrameHeader(frame, 0, payload.length, false);
+  frame[0] = flag;
+  payload.copy(frame, FRAME_HEADER_BYTES);
+  return frame;
 }
 
 /** The payload of a frame as the pipeline hands it to sendFrame: its 5-byte header read back. */
