@@ -1,6 +1,7 @@
 // One port for everything: gRPC over HTTP/2 (h2c or TLS), gRPC-Web and Connect over HTTP/1.1 or
 // HTTP/2, CORS preflights, and plain pages from the server's httpHandler; what the listener
 // answers when nothing serves a request; graceful close with HTTP/1.1 calls in flight.
+import http2 from "node:http2";
 import https from "node:https";
 import { describe, expect, it } from "vitest";
 import { createClient, closeClient } from "../../../src/client/client.js";
@@ -57,6 +58,33 @@ describe("one port", () => {
         request.on("error", reject);
       });
       expect(body).toBe("<h1>hello</h1>");
+    }
+  });
+
+  it.skipIf(!hasOpenssl)("answers gRPC-Web over TLS on HTTP/1.1 and HTTP/2 (what browsers use with https)", async () => {
+    const { port } = await startEcho({}, { credentials: serverTls({ cert: certs.serverCert, key: certs.serverKey }) });
+    const frame = encodeFrame(Echo.methods.unary.requestSerializer.serialize({ message: "web" }));
+    const headers = { "content-type": "application/grpc-web+proto" };
+    const http1 = await new Promise<Buffer>((resolve, reject) => {
+      const options: https.RequestOptions = { host: "127.0.0.1", port, method: "POST", path: "/h2grpc.test.Echo/Unary", headers, ca: certs.caCert, servername: "localhost", agent: false };
+      const request = https.request(options, (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => resolve(Buffer.concat(chunks)));
+      });
+      request.on("error", reject);
+      request.end(frame);
+    });
+    const session = http2.connect(`https://localhost:${port}`, { ca: certs.caCert, lookup: (_host, _options, callback) => callback(null, [{ address: "127.0.0.1", family: 4 }]) });
+    try {
+      const http2Response = await requestHttp2(session, { ":path": "/h2grpc.test.Echo/Unary", ...headers }, frame);
+      for (const body of [http1, http2Response.body]) {
+        const { messages, trailers } = readGrpcWebBody(body);
+        expect(messages.map((message) => Echo.methods.unary.responseSerializer.deserialize(message).message)).toEqual(["web"]);
+        expect(trailers?.["grpc-status"]).toBe("0");
+      }
+    } finally {
+      session.destroy();
     }
   });
 
