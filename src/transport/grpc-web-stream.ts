@@ -83,7 +83,7 @@ export class GrpcWebCallStream extends HttpCallStream {
   }
 
   #responseHeaders(metadata: Metadata | undefined, encoding: string | undefined): OutgoingHeaderValues {
-    const headers: OutgoingHeaderValues = { "content-type": this.#contentType };
+    const headers: OutgoingHeaderValues = { "content-type": this.#contentType, "grpc-accept-encoding": this.head.serverEncodings };
     if (encoding !== undefined && encoding !== "identity") headers["grpc-encoding"] = encoding;
     metadata?.writeHeaders(headers);
     return headers;

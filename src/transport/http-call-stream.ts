@@ -17,6 +17,8 @@ export interface CallHead {
   readonly acceptEncoding: string | undefined;
   /** Request headers of the protocol itself, never passed on as metadata. */
   readonly protocolHeaders: ReadonlySet<string>;
+  /** The encodings the server decodes, as gRPC-Web's grpc-accept-encoding lists them ("identity,gzip,deflate"). */
+  readonly serverEncodings: string;
   /** Largest request message (or Connect unary body) accepted, in bytes. */
   readonly maxReceiveMessageBytes: number;
 }

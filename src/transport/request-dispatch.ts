@@ -29,6 +29,8 @@ export interface DispatchConfig {
   /** The method registered at a path, or undefined (the call pipeline then answers UNIMPLEMENTED). */
   readonly lookupMethod: (path: string) => MethodFacts | undefined;
   readonly maxReceiveMessageBytes: number;
+  /** The encodings the server decodes, advertised in gRPC-Web responses. */
+  readonly acceptEncoding: string;
   readonly cors: CorsPolicy | undefined;
   readonly httpHandler: PlainHttpHandler | undefined;
   /** Every browser-protocol call started, so that shutdown can end the ones still running. */
@@ -172,6 +174,7 @@ function callHead(
     requestEncoding: requestEncoding === undefined || requestEncoding === "identity" || requestEncoding === "" ? undefined : requestEncoding,
     acceptEncoding,
     protocolHeaders,
+    serverEncodings: config.acceptEncoding,
     maxReceiveMessageBytes: config.maxReceiveMessageBytes,
   };
 }

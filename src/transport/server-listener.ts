@@ -75,6 +75,7 @@ export class ServerListener {
       ...browsers,
       onCall,
       maxReceiveMessageBytes: settings.maxReceiveMessageBytes,
+      acceptEncoding: settings.acceptEncoding,
       onStreamStarted: (call) => {
         this.#browserCalls.add(call);
         call.onFinished(() => this.#browserCalls.delete(call));

@@ -21,6 +21,7 @@ describe("gRPC-Web over HTTP/1.1", () => {
     const response = await fetchHttp1(`${base}/h2grpc.test.Echo/Unary`, { headers: { "content-type": "application/grpc-web+proto", "x-grpc-web": "1" }, body: request({ message: "hi" }) });
     expect(response.status).toBe(200);
     expect(response.headers["content-type"]).toBe("application/grpc-web+proto");
+    expect(response.headers["grpc-accept-encoding"]).toBe("identity,gzip,deflate");
     const { messages, trailers } = readGrpcWebBody(response.body);
     expect(messages.map(reply)).toMatchObject([{ message: "echo:hi", id: "9007199254740993" }]);
     expect(trailers).toEqual({ "grpc-status": "0" });
