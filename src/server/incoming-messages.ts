@@ -12,7 +12,7 @@ const HIGH_WATER_MARK_BYTES = 64 * 1024;
 type Pending = { resolve(result: IteratorResult<unknown>): void; reject(error: unknown): void };
 
 /** Who takes the one request of a unary or server-streaming call. */
-interface SingleReader {
+export interface SingleReader {
   onRequest(request: unknown): void;
   onError(error: unknown): void;
 }
@@ -117,8 +117,8 @@ export class IncomingMessages implements FrameReceiver, AsyncIterable<unknown>, 
     const count = this.#buffer.length - this.#head;
     if (count === 0) return this.#failSingle(noRequest());
     const request = this.#buffer[this.#head];
-    this.#buffer = [];
-    this.#sizes = [];
+    this.#buffer.length = 0;
+    this.#sizes.length = 0;
     this.#head = 0;
     if (request instanceof Promise) request.then((value) => reader.onRequest(value), (error: unknown) => reader.onError(error));
     else reader.onRequest(request);

@@ -1,11 +1,10 @@
 import { compressionFor, type Compression } from "../codec/compression.js";
 import { jsonSerializersOf } from "../codec/json-serializer.js";
-import type { AnyMethodDefinition, Serializer } from "../definition.js";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
 import type { ServerCallStream } from "../transport/server-call-stream.js";
 import { IncomingMessages } from "./incoming-messages.js";
-import type { Route, Router } from "./router.js";
+import type { MessageSerializers, Route, Router } from "./router.js";
 import { sendResponses } from "./send-responses.js";
 import { ServerCall, type CallConfig } from "./server-call.js";
 import type { IncomingCall } from "./server-interceptor.js";
@@ -27,11 +26,11 @@ export function createCallRunner(router: Router, config: PipelineConfig): (strea
   return (stream) => {
     let route: Route;
     let compression: Compression | undefined;
-    let serializers: { request: Serializer<unknown, unknown>; response: Serializer<unknown, unknown> };
+    let serializers: MessageSerializers;
     try {
       route = router.find(stream.path);
       compression = compressionFor(stream.requestEncoding);
-      serializers = serializersFor(route.method, stream.codec);
+      serializers = serializersFor(route, stream.codec);
     } catch (error) {
       stream.finish(GrpcError.from(error, Status.UNIMPLEMENTED), undefined, undefined);
       return;
@@ -54,11 +53,11 @@ export function createCallRunner(router: Router, config: PipelineConfig): (strea
 }
 
 /** The serializers of a call's messages in the codec its request named; UNIMPLEMENTED for one the server lacks. */
-function serializersFor(method: AnyMethodDefinition, codec: ServerCallStream["codec"]): { request: Serializer<unknown, unknown>; response: Serializer<unknown, unknown> } {
-  if (codec === "proto") return { request: method.requestSerializer, response: method.responseSerializer };
-  const json = jsonSerializersOf(method);
+function serializersFor(route: Route, codec: ServerCallStream["codec"]): MessageSerializers {
+  if (codec === "proto") return route.protoSerializers;
+  const json = jsonSerializersOf(route.method); // made once per message type
   if (json !== undefined) return json;
-  throw new GrpcError(Status.UNIMPLEMENTED, `the ${codec} message codec is not supported for ${method.path}`);
+  throw new GrpcError(Status.UNIMPLEMENTED, `the ${codec} message codec is not supported for ${route.method.path}`);
 }
 
 function deadlineOf(timeoutMs: number | undefined, maxCallMs: number | undefined): number | undefined {

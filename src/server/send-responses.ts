@@ -1,6 +1,6 @@
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
-import { HandlerOutcome } from "./handler-outcome.js";
+import { HandlerOutcome, type OutcomeSink } from "./handler-outcome.js";
 import type { ServerCall } from "./server-call.js";
 
 /**
@@ -10,13 +10,29 @@ import type { ServerCall } from "./server-call.js";
  * previous frame was accepted (backpressure), then the status.
  */
 export function sendResponses(call: ServerCall, responses: AsyncIterable<unknown>): void {
-  if (responses instanceof HandlerOutcome) {
-    const send = responses.isSingle ? sendSingle : sendAll;
-    responses.run((result) => void send(call, result), (error) => call.fail(error));
-    return;
-  }
+  if (responses instanceof HandlerOutcome) return responses.run(new OutcomeSender(call, responses.isSingleResponse));
   if (isSingleResponse(call)) void sendSingle(call, readOne(responses));
   else void sendAll(call, responses);
+}
+
+/** Sends a handler's result as the call's response(s), or fails the call with what it threw. */
+class OutcomeSender implements OutcomeSink {
+  readonly #call: ServerCall;
+  readonly #isSingleResponse: boolean;
+
+  constructor(call: ServerCall, isSingleResponse: boolean) {
+    this.#call = call;
+    this.#isSingleResponse = isSingleResponse;
+  }
+
+  onResult(result: unknown): void {
+    if (this.#isSingleResponse) void sendSingle(this.#call, result);
+    else void sendAll(this.#call, result);
+  }
+
+  onError(error: unknown): void {
+    this.#call.fail(error);
+  }
 }
 
 function isSingleResponse(call: ServerCall): boolean {

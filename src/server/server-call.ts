@@ -10,6 +10,7 @@ import { HandlerContext } from "./handler-context.js";
 import type { IncomingMessages } from "./incoming-messages.js";
 import { encodeResponse } from "./invalid-response.js";
 import { ResponseCompression } from "./response-compression.js";
+import type { MessageSerializers } from "./router.js";
 
 /** Server-wide settings every call reads. */
 export interface CallConfig {
@@ -51,7 +52,7 @@ export class ServerCall {
   constructor(
     stream: ServerCallStream,
     method: AnyMethodDefinition,
-    serializers: { readonly request: Serializer<unknown, unknown>; readonly response: Serializer<unknown, unknown> },
+    serializers: MessageSerializers,
     deadline: number | undefined,
     requestCompression: Compression | undefined,
     config: CallConfig,

@@ -20,6 +20,8 @@ export interface Http2StreamSettings {
   readonly maxReceiveMessageBytes: number;
   /** The grpc-accept-encoding every response advertises (the encodings the server decodes). */
   readonly acceptEncoding: string;
+  /** The response headers of a call with no metadata and no compression, made once (node:http2 copies them). */
+  readonly plainResponseHeaders: Readonly<OutgoingHeaderValues>;
   /** True while the server shuts down: a stream closed now was cut by the server (UNAVAILABLE), not cancelled. */
   readonly isShuttingDown: () => boolean;
 }
@@ -126,7 +128,7 @@ export class Http2ServerStream implements ServerCallStream {
     this.#hasSentHeaders = true;
     if (metadata === undefined && encoding === undefined) {
       // The common case needs no per-call object: node:http2 copies what it is given.
-      this.#stream.respond(this.#plainHeaders(), WAIT_FOR_TRAILERS);
+      this.#stream.respond(this.#settings.plainResponseHeaders, WAIT_FOR_TRAILERS);
       return;
     }
     const headers: OutgoingHeaderValues = { ":status": 200, "content-type": GRPC_CONTENT_TYPE, "grpc-accept-encoding": this.#settings.acceptEncoding };
@@ -191,10 +193,6 @@ export class Http2ServerStream implements ServerCallStream {
 
   #isOpen(): boolean {
     return !this.#stream.destroyed && !this.#stream.closed;
-  }
-
-  #plainHeaders(): Readonly<OutgoingHeaderValues> {
-    return plainHeadersFor(this.#settings.acceptEncoding);
   }
 
   #notifyAbort(reason: GrpcError): void {
@@ -271,14 +269,9 @@ export function serverStreamOf(stream: http2.ServerHttp2Stream): Http2ServerStre
   return (stream as OwnedStream)[OWNER];
 }
 
-const plainHeaders = new Map<string, Readonly<OutgoingHeaderValues>>();
-function plainHeadersFor(acceptEncoding: string): Readonly<OutgoingHeaderValues> {
-  let headers = plainHeaders.get(acceptEncoding);
-  if (headers === undefined) {
-    headers = Object.freeze({ ":status": 200, "content-type": GRPC_CONTENT_TYPE, "grpc-accept-encoding": acceptEncoding });
-    plainHeaders.set(acceptEncoding, headers);
-  }
-  return headers;
+/** The response headers of a call with no metadata and no compression, for Http2StreamSettings. */
+export function plainResponseHeaders(acceptEncoding: string): Readonly<OutgoingHeaderValues> {
+  return Object.freeze({ ":status": 200, "content-type": GRPC_CONTENT_TYPE, "grpc-accept-encoding": acceptEncoding });
 }
 
 function onData(this: OwnedStream, chunk: Buffer): void {

@@ -7,7 +7,7 @@ import { acceptGrpcStream, type GrpcStreamLimits } from "./grpc-request-check.js
 import { Http1Connections } from "./http1-connections.js";
 import { Http1Exchange } from "./http1-exchange.js";
 import { Http2Exchange } from "./http2-exchange.js";
-import { serverStreamOf } from "./http2-server-stream.js";
+import { plainResponseHeaders, serverStreamOf } from "./http2-server-stream.js";
 import type { HttpCallStream } from "./http-call-stream.js";
 import { sniffProtocol } from "./protocol-sniffer.js";
 import { dispatchExchange, type DispatchConfig } from "./request-dispatch.js";
@@ -86,6 +86,7 @@ export class ServerListener {
       maxHeaderListBytes: settings.maxHeaderListBytes,
       maxReceiveMessageBytes: settings.maxReceiveMessageBytes,
       acceptEncoding: settings.acceptEncoding,
+      plainResponseHeaders: plainResponseHeaders(settings.acceptEncoding),
       isShuttingDown: () => this.isClosing,
     };
     const streams = this.#streams;
