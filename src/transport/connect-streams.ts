@@ -29,7 +29,7 @@ export class ConnectUnaryCallStream extends HttpCallStream {
     this.#queryMessage = queryMessage;
   }
 
-  get hasSentHeaders(): boolean {
+  override get hasSentHeaders(): boolean {
     return this.#isHeaderCallDone;
   }
 
@@ -61,19 +61,19 @@ export class ConnectUnaryCallStream extends HttpCallStream {
     );
   }
 
-  sendHeaders(metadata: Metadata | undefined, encoding: string | undefined): void {
+  override sendHeaders(metadata: Metadata | undefined, encoding: string | undefined): void {
     // Held until finish: a unary response's HTTP status depends on how the call ends.
     this.#isHeaderCallDone = true;
     this.#headers = metadata;
     this.#responseEncoding = encoding;
   }
 
-  sendFrame(frame: Uint8Array): boolean {
+  override sendFrame(frame: Uint8Array): boolean {
     if (!this.isFinished) this.#response = frame;
     return true;
   }
 
-  drained(): Promise<void> {
+  override drained(): Promise<void> {
     return Promise.resolve();
   }
 
@@ -81,19 +81,17 @@ export class ConnectUnaryCallStream extends HttpCallStream {
     if (!this.beginFinish()) return undefined;
     const frame = lastFrame ?? this.#response;
     if (error === undefined && frame === undefined) error = new GrpcError(Status.INTERNAL, "the unary call ended with no response message");
-    const headers: OutgoingHeaderValues = {};
+    let headers: OutgoingHeaderValues;
     let status = 200;
     let body: Uint8Array;
     if (error !== undefined) {
       status = httpStatusOfCode(error.code);
-      headers["content-type"] = "application/json";
+      headers = { "content-type": "application/json" };
       mergedMetadata(this.#sentHeaders(unsentHeaders), error.metadata).writeHeaders(headers);
       body = encodeConnectError(error);
     } else {
       const { compressed, payload } = unframe(frame as Uint8Array);
-      headers["content-type"] = this.codec === "json" ? "application/json" : "application/proto";
-      if (compressed && this.#responseEncoding !== undefined) headers["content-encoding"] = this.#responseEncoding;
-      this.#sentHeaders(unsentHeaders)?.writeHeaders(headers);
+      headers = this.responseHeaders(this.#sentHeaders(unsentHeaders), compressed ? this.#responseEncoding : undefined);
       body = payload;
     }
     if (trailers !== undefined) writeUnaryTrailers(trailers, headers);
@@ -104,6 +102,13 @@ export class ConnectUnaryCallStream extends HttpCallStream {
     });
   }
 
+  protected responseHeaders(metadata: Metadata | undefined, encoding: string | undefined): OutgoingHeaderValues {
+    const headers: OutgoingHeaderValues = { "content-type": this.codec === "json" ? "application/json" : "application/proto" };
+    if (encoding !== undefined && encoding !== "identity") headers["content-encoding"] = encoding;
+    metadata?.writeHeaders(headers);
+    return headers;
+  }
+
   // The headers sendHeaders was given, or, when it was never called, the pipeline's unsent ones.
   #sentHeaders(unsentHeaders: Metadata | undefined): Metadata | undefined {
     return this.#isHeaderCallDone ? this.#headers : unsentHeaders;
@@ -111,38 +116,20 @@ export class ConnectUnaryCallStream extends HttpCallStream {
 }
 
 /** One Connect streaming call (client, server or bidi streaming): enveloped messages, then the end-stream message. */
+// A gRPC frame is a Connect envelope as it is (flag 0 or 1, compressed; then the 4-byte length),
+// so sendFrame writes the pipeline's frames unchanged.
 export class ConnectStreamingCallStream extends HttpCallStream {
-  get hasSentHeaders(): boolean {
-    return this.exchange.isResponseStarted;
-  }
-
-  sendHeaders(metadata: Metadata | undefined, encoding: string | undefined): void {
-    if (this.isFinished || this.exchange.isResponseStarted) return;
-    this.exchange.respond(200, this.#responseHeaders(metadata, encoding));
-  }
-
-  sendFrame(frame: Uint8Array): boolean {
-    if (this.isFinished) return true;
-    if (!this.exchange.isResponseStarted) this.sendHeaders(undefined, undefined);
-    // A gRPC frame is a Connect envelope: flag 0 or 1 (compressed), then the 4-byte length.
-    return this.exchange.write(frame);
-  }
-
-  drained(): Promise<void> {
-    return this.exchange.drained();
-  }
-
   finish(error: GrpcError | undefined, trailers: Metadata | undefined, unsentHeaders: Metadata | undefined, lastFrame?: Uint8Array): unknown {
     if (!this.beginFinish()) return undefined;
     const envelope = encodeFlaggedFrame(END_STREAM_FLAG, encodeEndStream(error, trailers));
     return this.sendLast(() => {
       // Connect streams answer 200 whatever the status: errors travel in the end-stream message.
-      if (!this.exchange.isResponseStarted) this.exchange.respond(200, this.#responseHeaders(unsentHeaders, undefined));
+      if (!this.exchange.isResponseStarted) this.exchange.respond(200, this.responseHeaders(unsentHeaders, undefined));
       this.exchange.end(lastFrame === undefined ? envelope : Buffer.concat([lastFrame, envelope]));
     });
   }
 
-  #responseHeaders(metadata: Metadata | undefined, encoding: string | undefined): OutgoingHeaderValues {
+  protected responseHeaders(metadata: Metadata | undefined, encoding: string | undefined): OutgoingHeaderValues {
     const headers: OutgoingHeaderValues = { "content-type": `application/connect+${this.codec}` };
     if (encoding !== undefined && encoding !== "identity") headers["connect-content-encoding"] = encoding;
     metadata?.writeHeaders(headers);

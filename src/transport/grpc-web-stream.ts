@@ -27,10 +27,6 @@ export class GrpcWebCallStream extends HttpCallStream {
     this.#contentType = `application/${this.#isText ? "grpc-web-text" : "grpc-web"}+${head.codec}`;
   }
 
-  get hasSentHeaders(): boolean {
-    return this.exchange.isResponseStarted;
-  }
-
   override receive(receiver: FrameReceiver): void {
     if (!this.#isText) {
       super.receive(receiver);
@@ -51,38 +47,27 @@ export class GrpcWebCallStream extends HttpCallStream {
     );
   }
 
-  sendHeaders(metadata: Metadata | undefined, encoding: string | undefined): void {
-    if (this.isFinished || this.exchange.isResponseStarted) return;
-    this.exchange.respond(200, this.#responseHeaders(metadata, encoding));
-  }
-
-  sendFrame(frame: Uint8Array): boolean {
-    if (this.isFinished) return true;
-    if (!this.exchange.isResponseStarted) this.sendHeaders(undefined, undefined);
-    return this.exchange.write(this.#isText ? encodeBase64Chunk(frame) : frame);
-  }
-
-  drained(): Promise<void> {
-    return this.exchange.drained();
-  }
-
   finish(error: GrpcError | undefined, trailers: Metadata | undefined, unsentHeaders: Metadata | undefined, lastFrame?: Uint8Array): unknown {
     if (!this.beginFinish()) return undefined;
     const status = error === undefined ? okTrailers(trailers) : errorTrailers(error, trailers);
     return this.sendLast(() => {
       if (!this.exchange.isResponseStarted && lastFrame === undefined) {
         // PROTOCOL-WEB keeps gRPC's Trailers-Only response: the status in the HTTP headers, no body.
-        this.exchange.respond(200, { ...this.#responseHeaders(unsentHeaders, undefined), ...status }, true);
+        this.exchange.respond(200, { ...this.responseHeaders(unsentHeaders, undefined), ...status }, true);
       } else {
-        if (!this.exchange.isResponseStarted) this.exchange.respond(200, this.#responseHeaders(unsentHeaders, undefined));
+        if (!this.exchange.isResponseStarted) this.exchange.respond(200, this.responseHeaders(unsentHeaders, undefined));
         const trailerFrame = encodeTrailerFrame(status);
         const body = lastFrame === undefined ? trailerFrame : Buffer.concat([lastFrame, trailerFrame]);
-        this.exchange.end(this.#isText ? encodeBase64Chunk(body) : body);
+        this.exchange.end(this.encodeBody(body));
       }
     });
   }
 
-  #responseHeaders(metadata: Metadata | undefined, encoding: string | undefined): OutgoingHeaderValues {
+  protected override encodeBody(bytes: Uint8Array): Uint8Array {
+    return this.#isText ? encodeBase64Chunk(bytes) : bytes;
+  }
+
+  protected responseHeaders(metadata: Metadata | undefined, encoding: string | undefined): OutgoingHeaderValues {
     const headers: OutgoingHeaderValues = { "content-type": this.#contentType, "grpc-accept-encoding": this.head.serverEncodings };
     if (encoding !== undefined && encoding !== "identity") headers["grpc-encoding"] = encoding;
     metadata?.writeHeaders(headers);

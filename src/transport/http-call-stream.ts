@@ -2,19 +2,13 @@ import type { PeerCertificate } from "node:tls";
 import { FRAME_HEADER_BYTES, writeFrameHeader, type Frame } from "../framing/frame.js";
 import { FrameDecoder } from "../framing/frame-decoder.js";
 import { GrpcError } from "../grpc-error.js";
-import { isReservedHeader, Metadata } from "../metadata.js";
+import { isReservedHeader, Metadata, type OutgoingHeaderValues } from "../metadata.js";
 import { Status } from "../status.js";
 import type { HttpExchange } from "./http-exchange.js";
 import type { FrameReceiver, MessageCodecName, ServerCallStream, WireProtocol } from "./server-call-stream.js";
 
-/** What the dispatcher read from a browser protocol's request head. */
-export interface CallHead {
-  readonly protocol: WireProtocol;
-  readonly path: string;
-  readonly codec: MessageCodecName;
-  readonly timeoutMs: number | undefined;
-  readonly requestEncoding: string | undefined;
-  readonly acceptEncoding: string | undefined;
+/** What the dispatcher read from a browser protocol's request head: the seam's fields, and the protocol's own. */
+export interface CallHead extends Pick<ServerCallStream, "protocol" | "path" | "codec" | "timeoutMs" | "requestEncoding" | "acceptEncoding"> {
   /** Request headers of the protocol itself, never passed on as metadata. */
   readonly protocolHeaders: ReadonlySet<string>;
   /** The encodings the server decodes, as gRPC-Web's grpc-accept-encoding lists them ("identity,gzip,deflate"). */
@@ -25,8 +19,8 @@ export interface CallHead {
 
 /**
  * What gRPC-Web and Connect calls share over an HttpExchange: the request head in the seam's
- * terms, request frames, the abort listener, and the rule that the first finish wins. Subclasses
- * write the response in their protocol.
+ * terms, request frames, the abort listener, the rule that the first finish wins, and a response
+ * streamed as headers then frames (each protocol names its headers, and how it ends).
  */
 export abstract class HttpCallStream implements ServerCallStream {
   readonly protocol: WireProtocol;
@@ -77,7 +71,9 @@ export abstract class HttpCallStream implements ServerCallStream {
     return this.exchange.peerCertificate;
   }
 
-  abstract readonly hasSentHeaders: boolean;
+  get hasSentHeaders(): boolean {
+    return this.exchange.isResponseStarted;
+  }
 
   receive(receiver: FrameReceiver): void {
     const decoder = new FrameDecoder(this.head.maxReceiveMessageBytes);
@@ -194,9 +190,29 @@ export abstract class HttpCallStream implements ServerCallStream {
     return undefined;
   }
 
-  abstract sendHeaders(metadata: Metadata | undefined, encoding: string | undefined): void;
-  abstract sendFrame(frame: Uint8Array): boolean;
-  abstract drained(): Promise<void>;
+  sendHeaders(metadata: Metadata | undefined, encoding: string | undefined): void {
+    if (this.isFinished || this.exchange.isResponseStarted) return;
+    this.exchange.respond(200, this.responseHeaders(metadata, encoding));
+  }
+
+  sendFrame(frame: Uint8Array): boolean {
+    if (this.isFinished) return true;
+    if (!this.exchange.isResponseStarted) this.sendHeaders(undefined, undefined);
+    return this.exchange.write(this.encodeBody(frame));
+  }
+
+  drained(): Promise<void> {
+    return this.exchange.drained();
+  }
+
+  /** The protocol's response headers: its content-type, the responses' `encoding` (unless identity), `metadata`. */
+  protected abstract responseHeaders(metadata: Metadata | undefined, encoding: string | undefined): OutgoingHeaderValues;
+
+  /** Body bytes as the protocol sends them (grpc-web-text: base64). */
+  protected encodeBody(bytes: Uint8Array): Uint8Array {
+    return bytes;
+  }
+
   abstract finish(error: GrpcError | undefined, trailers: Metadata | undefined, unsentHeaders: Metadata | undefined, lastFrame?: Uint8Array): unknown;
 }
 

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import type { PeerCertificate } from "node:tls";
 import type { OutgoingHeaderValues } from "../metadata.js";
 
@@ -54,6 +55,40 @@ export interface HttpExchange {
   reset(isError?: boolean): void;
   /** After the response ended: stop a client that is still sending (RST_STREAM NO_ERROR, RFC 9113 §8.1). */
   stopRequestAfterResponse(): void;
+}
+
+/** What both exchanges do alike: a request body that is a Readable, the abort listener, the headers every response carries. */
+export abstract class ExchangeBase {
+  protected abortListener: ((why: ExchangeAbort) => void) | undefined;
+  #extraHeaders: OutgoingHeaderValues | undefined;
+  /** The request body. */
+  protected abstract readonly requestBody: Readable;
+
+  readBody(onData: (chunk: Buffer) => void, onEnd: () => void): void {
+    this.requestBody.on("data", onData);
+    this.requestBody.once("end", onEnd);
+  }
+
+  pause(): void {
+    this.requestBody.pause();
+  }
+
+  resume(): void {
+    this.requestBody.resume();
+  }
+
+  onAbort(listener: (why: ExchangeAbort) => void): void {
+    this.abortListener = listener;
+  }
+
+  addResponseHeaders(headers: OutgoingHeaderValues): void {
+    this.#extraHeaders = { ...this.#extraHeaders, ...headers };
+  }
+
+  /** `headers` with those addResponseHeaders added. */
+  protected withAddedHeaders(headers: OutgoingHeaderValues): OutgoingHeaderValues {
+    return this.#extraHeaders === undefined ? headers : { ...headers, ...this.#extraHeaders };
+  }
 }
 
 /** The request's content-type without parameters and spaces, lower case: "application/grpc-web+proto". */

@@ -1,27 +1,28 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { PeerCertificate, TLSSocket } from "node:tls";
 import type { OutgoingHeaderValues } from "../metadata.js";
-import { formatPeer, type ExchangeAbort, type HttpExchange } from "./http-exchange.js";
+import { ExchangeBase, formatPeer, type HttpExchange } from "./http-exchange.js";
 import { whenDrained } from "./stream-drain.js";
 import { peerCertificateOf } from "./tls.js";
 
 /** An HttpExchange over node:http's request and response (HTTP/1.1, plaintext or TLS). */
-export class Http1Exchange implements HttpExchange {
+export class Http1Exchange extends ExchangeBase implements HttpExchange {
+  protected readonly requestBody: IncomingMessage;
   readonly #request: IncomingMessage;
   readonly #response: ServerResponse;
   #rawHeaders: string[] | undefined;
-  #abortListener: ((why: ExchangeAbort) => void) | undefined;
-  #extraHeaders: OutgoingHeaderValues | undefined;
 
   constructor(request: IncomingMessage, response: ServerResponse) {
+    super();
+    this.requestBody = request;
     this.#request = request;
     this.#response = response;
     request.on("error", ignoreError);
     response.on("error", ignoreError);
     // 'close' before 'finish': the client closed the connection while the response was open.
     response.once("close", () => {
-      if (!response.writableFinished) this.#abortListener?.("cancelled");
-      this.#abortListener = undefined;
+      if (!response.writableFinished) this.abortListener?.("cancelled");
+      this.abortListener = undefined;
     });
   }
 
@@ -72,29 +73,9 @@ export class Http1Exchange implements HttpExchange {
     return this.#request.complete;
   }
 
-  readBody(onData: (chunk: Buffer) => void, onEnd: () => void): void {
-    this.#request.on("data", onData);
-    this.#request.once("end", onEnd);
-  }
-
-  pause(): void {
-    this.#request.pause();
-  }
-
-  resume(): void {
-    this.#request.resume();
-  }
-
-  onAbort(listener: (why: ExchangeAbort) => void): void {
-    this.#abortListener = listener;
-  }
-
-  addResponseHeaders(headers: OutgoingHeaderValues): void {
-    this.#extraHeaders = { ...this.#extraHeaders, ...headers };
-  }
 
   respond(status: number, headers: OutgoingHeaderValues, isEnd = false): void {
-    if (this.#extraHeaders !== undefined) headers = { ...headers, ...this.#extraHeaders };
+    headers = this.withAddedHeaders(headers);
     this.#response.writeHead(status, headers);
     if (isEnd) this.#response.end();
     // Without this, node:http holds the headers back until the first body write.
@@ -117,7 +98,7 @@ export class Http1Exchange implements HttpExchange {
   reset(): void {
     // HTTP/1.1 has no way to end one response early but to close its connection; a chunked body
     // left without its last chunk tells the client the response is incomplete.
-    this.#abortListener = undefined;
+    this.abortListener = undefined;
     this.#request.socket.destroy();
   }
 

@@ -1,22 +1,23 @@
 import http2 from "node:http2";
 import type { PeerCertificate } from "node:tls";
 import type { OutgoingHeaderValues } from "../metadata.js";
-import { formatPeer, type ExchangeAbort, type HttpExchange } from "./http-exchange.js";
+import { ExchangeBase, formatPeer, type HttpExchange } from "./http-exchange.js";
 import { whenDrained } from "./stream-drain.js";
 import { peerCertificateOf } from "./tls.js";
 
 const { NGHTTP2_CANCEL, NGHTTP2_INTERNAL_ERROR, NGHTTP2_NO_ERROR } = http2.constants;
 
 /** An HttpExchange over one node:http2 server stream (a browser's fetch over HTTP/2, or a Node client). */
-export class Http2Exchange implements HttpExchange {
+export class Http2Exchange extends ExchangeBase implements HttpExchange {
+  protected readonly requestBody: http2.ServerHttp2Stream;
   readonly #stream: http2.ServerHttp2Stream;
   readonly #headers: http2.IncomingHttpHeaders;
   readonly #rawHeaders: readonly string[];
-  #abortListener: ((why: ExchangeAbort) => void) | undefined;
-  #extraHeaders: OutgoingHeaderValues | undefined;
   #isResponseEnded = false;
 
   constructor(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, rawHeaders: readonly string[]) {
+    super();
+    this.requestBody = stream;
     this.#stream = stream;
     this.#headers = headers;
     this.#rawHeaders = rawHeaders;
@@ -24,9 +25,9 @@ export class Http2Exchange implements HttpExchange {
     stream.once("close", () => {
       if (!this.#isResponseEnded) {
         // A reset from the client is a cancellation; a stream closed by its connection is a lost connection.
-        this.#abortListener?.(stream.rstCode === NGHTTP2_CANCEL || stream.rstCode === NGHTTP2_NO_ERROR ? "cancelled" : "connection-lost");
+        this.abortListener?.(stream.rstCode === NGHTTP2_CANCEL || stream.rstCode === NGHTTP2_NO_ERROR ? "cancelled" : "connection-lost");
       }
-      this.#abortListener = undefined;
+      this.abortListener = undefined;
     });
   }
 
@@ -69,29 +70,9 @@ export class Http2Exchange implements HttpExchange {
     return this.#stream.readableEnded;
   }
 
-  readBody(onData: (chunk: Buffer) => void, onEnd: () => void): void {
-    this.#stream.on("data", onData);
-    this.#stream.once("end", onEnd);
-  }
-
-  pause(): void {
-    this.#stream.pause();
-  }
-
-  resume(): void {
-    this.#stream.resume();
-  }
-
-  onAbort(listener: (why: ExchangeAbort) => void): void {
-    this.#abortListener = listener;
-  }
-
-  addResponseHeaders(headers: OutgoingHeaderValues): void {
-    this.#extraHeaders = { ...this.#extraHeaders, ...headers };
-  }
 
   respond(status: number, headers: OutgoingHeaderValues, isEnd = false): void {
-    if (this.#extraHeaders !== undefined) headers = { ...headers, ...this.#extraHeaders };
+    headers = this.withAddedHeaders(headers);
     if (this.#isClosed()) return;
     if (isEnd) this.#isResponseEnded = true;
     this.#stream.respond({ ...headers, ":status": status }, { endStream: isEnd });
@@ -114,7 +95,7 @@ export class Http2Exchange implements HttpExchange {
   }
 
   reset(isError = false): void {
-    this.#abortListener = undefined;
+    this.abortListener = undefined;
     this.#isResponseEnded = true;
     if (!this.#isClosed()) this.#stream.close(isError ? NGHTTP2_INTERNAL_ERROR : NGHTTP2_CANCEL);
   }
