@@ -3,6 +3,7 @@ import { buildReport, formatReport } from "./report.js";
 import { runLoadScenarios } from "./load-plan.js";
 import { runMemoryScenarios } from "./memory-plan.js";
 import { parseOptions } from "./options.js";
+import { formatWebRows, runWebScenarios } from "./web/web-bench.js";
 
 // `npm run bench -- [options]`: the orchestrator. It only forks workers and collects numbers;
 // servers and clients each run in their own process. Progress goes to stderr, results to stdout.
@@ -17,6 +18,7 @@ try {
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const loadRuns = await runLoadScenarios(options, log);
 const memoryRuns = await runMemoryScenarios(options, log);
-const report = buildReport(loadRuns, memoryRuns, options);
+const webRows = await runWebScenarios(options, log);
+const report = { ...buildReport(loadRuns, memoryRuns, options), web: webRows };
 if (options.jsonFile !== undefined) writeFileSync(options.jsonFile, `${JSON.stringify(report, null, 2)}\n`);
-process.stdout.write(options.isJson ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);
+process.stdout.write(options.isJson ? `${JSON.stringify(report, null, 2)}\n` : `${[formatReport(report), formatWebRows(webRows)].filter((text) => text !== "").join("\n\n")}\n`);

@@ -1,14 +1,19 @@
 import { IMPL_NAMES, type ImplName } from "./clients/bench-client.js";
 import { LOAD_SCENARIOS, MEMORY_SCENARIOS, type ScenarioName } from "./scenarios.js";
+import { WEB_SCENARIOS, type WebScenarioName } from "./web/web-scenarios.js";
 
 /** Which side of the wire a measurement isolates. */
 export type Side = "server" | "client" | "e2e" | "h2load";
 const SIDES: readonly Side[] = ["server", "client", "e2e", "h2load"];
-const ALL_SCENARIOS: readonly ScenarioName[] = [...LOAD_SCENARIOS.map((s) => s.name), ...MEMORY_SCENARIOS.map((s) => s.name)];
+const ALL_SCENARIOS: readonly (ScenarioName | WebScenarioName)[] = [
+  ...LOAD_SCENARIOS.map((s) => s.name),
+  ...MEMORY_SCENARIOS.map((s) => s.name),
+  ...WEB_SCENARIOS.map((s) => s.name), // the browser protocols, bench/web
+];
 
 /** The parsed command line of `npm run bench`. */
 export interface BenchOptions {
-  readonly scenarios: readonly ScenarioName[];
+  readonly scenarios: readonly (ScenarioName | WebScenarioName)[];
   /** Always contains "raw": the ceiling every ratio is taken against. */
   readonly impls: readonly ImplName[];
   readonly sides: readonly Side[];
@@ -47,7 +52,7 @@ export const USAGE = `usage: npm run bench -- [options]     (or: node dist/bench
 
 /** Parses argv (without node and the script); throws Error with the usage text for bad input. */
 export function parseOptions(argv: readonly string[]): BenchOptions {
-  let scenarios: ScenarioName[] = [...ALL_SCENARIOS];
+  let scenarios: (ScenarioName | WebScenarioName)[] = [...ALL_SCENARIOS];
   let impls: ImplName[] = [...IMPL_NAMES];
   let sides: Side[] = [...SIDES];
   let runs = 3;

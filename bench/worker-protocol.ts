@@ -22,7 +22,8 @@ export type ClientCommand =
 
 /** Every reply a worker sends. */
 export type WorkerReply =
-  | { type: "ready"; port: number }
+  /** http2Port: a server with a separate h2c port (connect-node in the browser-protocol scenarios). */
+  | { type: "ready"; port: number; http2Port?: number }
   | { type: "rss"; rssBytes: number }
   /** The process's CPU time so far (user + system), in µs. */
   | { type: "cpu"; cpuUs: number }

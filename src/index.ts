@@ -7,6 +7,7 @@ export { Metadata, type MetadataValue, type MetadataValueFor } from "./metadata.
 export { encodeRpcStatus, decodeRpcStatus, type AnyMessage, type RpcStatus } from "./rpc-status.js";
 export type {
   MethodKind,
+  IdempotencyLevel,
   Serializer,
   MethodDefinition,
   AnyMethodDefinition,
@@ -46,6 +47,8 @@ export {
   type ServerCredentials,
   type ChannelCredentials,
 } from "./transport/tls.js";
+export type { CorsOptions } from "./transport/cors.js";
+export type { PlainHttpHandler, PlainHttpRequest, PlainHttpResponse } from "./transport/plain-http.js";
 export { VERSION } from "./version.js";
 
 // Server (ARCHITECTURE.md §4-§6).

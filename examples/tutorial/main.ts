@@ -52,6 +52,7 @@ async function main(argv: readonly string[]): Promise<void> {
       "try:",
       ...grpcurlCommands(target).map((line) => `  ${line}`),
       `or the tutorial's client programs: npm run tutorial -- <lesson>${tutorial.isTls ? " (tls-token)" : ""}`,
+      ...(tutorial.isTls ? [] : [`or the page that calls it from a browser: http://${tutorial.address}/`]),
       "Ctrl-C or SIGTERM shuts down gracefully.",
     ].join("\n"),
   );

@@ -10,6 +10,7 @@ import {
 } from "./stream-services.js";
 import { createTestService } from "./test-service.js";
 import { ensureTutorialCertificate } from "./tls-certificate.js";
+import { tutorialPage } from "./tutorial-page.js";
 import { requireToken } from "./token-interceptor.js";
 import { loadTutorialServices } from "./tutorial-services.js";
 
@@ -69,6 +70,8 @@ export async function startTutorialServer(options: TutorialServerOptions = {}): 
   const server = createServer({
     // Health and reflection stay open: load balancers and grpcurl call them without the token.
     interceptors: isTls ? [requireToken({ openServices: [health.definition.typeName, ...REFLECTION_SERVICES] })] : [],
+    // The tutorial in the browser: http://127.0.0.1:50051/ calls FirstRpc and ListValue (Connect protocol).
+    httpHandler: tutorialPage(),
   });
   server
     .addService(services.test, createTestService({ log, slowWorkMs: options.slowWorkMs }))

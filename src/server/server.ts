@@ -2,6 +2,7 @@ import type { ServiceDefinition } from "../definition.js";
 import { ACCEPT_ENCODING_HEADER, COMPRESSIONS, IDENTITY } from "../codec/compression.js";
 import { DEFAULT_MAX_SEND_MESSAGE_BYTES } from "../codec/message-codec.js";
 import { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from "../framing/frame-decoder.js";
+import { CorsPolicy } from "../transport/cors.js";
 import { ServerListener } from "../transport/server-listener.js";
 import { insecure } from "../transport/tls.js";
 import { Router } from "./router.js";
@@ -68,6 +69,10 @@ class GrpcServer implements Server {
         maxConnectionAgeMs: keepalive.maxConnectionAgeMs,
         maxConnectionAgeGraceMs: keepalive.maxConnectionAgeGraceMs,
       },
+    }, {
+      lookupMethod: (path) => this.#router.methodAt(path),
+      cors: options.cors === undefined ? undefined : new CorsPolicy(options.cors),
+      httpHandler: options.httpHandler,
     });
   }
 

@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The peers tests can ask for. */
-export type PeerName = "openssl" | "protoc" | "grpc-go" | "h2load";
+export type PeerName = "openssl" | "protoc" | "grpc-go" | "h2load" | "curl" | "chromium";
 
 interface Peer {
   /** The Debian packages that provide the whole toolchain, as `apt-get install -y` takes them. */
@@ -46,7 +46,19 @@ const PEERS: Readonly<Record<PeerName, Peer>> = {
     packages: ["nghttp2-client"],
     problem: (env) => (runs("h2load", ["--version"], env) ? undefined : "h2load is not on PATH"),
   },
+  curl: {
+    packages: ["curl"],
+    problem: (env) => (runs("curl", ["--version"], env) ? undefined : "curl is not on PATH"),
+  },
+  // Debian's browser, driven headless by the browser tests (test/browser); never a downloaded build.
+  chromium: {
+    packages: ["chromium"],
+    problem: (env) => (runs(CHROMIUM_PATH, ["--version"], env) ? undefined : `${CHROMIUM_PATH} does not run`),
+  },
 };
+
+/** Where Debian's chromium package puts the browser. */
+export const CHROMIUM_PATH = "/usr/bin/chromium";
 
 function runs(command: string, args: readonly string[], env: NodeJS.ProcessEnv): boolean {
   return spawnSync(command, args, { env, stdio: "ignore" }).status === 0;
