@@ -94,7 +94,7 @@ export type {
 } from "./client/service-client.js";
 export type { BackoffOptions, ChannelOptions, Channel, ChannelStats, ClientOptions, ConnectivityState } from "./client/client-options.js";
 
-// Standard services: grpc.health.v1 and server reflection (v1 and v1alpha).
+// Standard services: grpc.health.v1, server reflection (v1 and v1alpha) and channelz (v1).
 export {
   createHealthService,
   type HealthService,
@@ -113,6 +113,7 @@ export {
   type ExtensionRequest,
 } from "./services/reflection-service.js";
 export { createReflectionClient, type ReflectionClient, type ReflectionClientOptions } from "./services/reflection-client.js";
+export { addChannelz, type ChannelzDefinition } from "./services/channelz.js";
 
 // Observability (README, Observability): diagnostics channels, the trace log, call counters, and
 // the observer API that instrumentations (h2grpc/opentelemetry) are built on.

@@ -7,6 +7,7 @@ import { buildRequestHeaders } from "./grpc-headers.js";
 import { Http2ClientStream, type StreamConnectionState } from "./http2-client-stream.js";
 import { secureConnectOptions, type ChannelCredentials } from "./tls.js";
 import { isObserving, reportConnection } from "../telemetry/observers.js";
+import { isCountingSockets, SocketCounters } from "../telemetry/socket-counters.js";
 
 /** Where a connection goes: a TCP host and port or a unix socket, as the channel parsed it. */
 export type ConnectionAddress =
@@ -44,6 +45,8 @@ export class ClientConnection implements StreamConnectionState {
   readonly isTls: boolean;
   /** Where it goes: "127.0.0.1:50051", "[::1]:50051" or the unix socket path. */
   readonly address: string;
+  /** Its streams and messages, while socket counting is on (channelz). */
+  readonly counters = new SocketCounters();
   readonly #socket: net.Socket;
   readonly #events: ConnectionEvents;
   readonly #streams = new Set<TrackedStream>();
@@ -99,7 +102,12 @@ export class ClientConnection implements StreamConnectionState {
 
   /** Sends PINGs as `settings` say (doc/keepalive.md) until the connection closes. */
   startKeepalive(settings: KeepaliveSettings): void {
-    this.#stopKeepalive ??= startKeepalive(this.session, settings);
+    this.#stopKeepalive ??= startKeepalive(this.session, settings, this.counters);
+  }
+
+  /** The socket under the connection (channelz reads its addresses and TLS details), once it exists. */
+  get socket(): net.Socket {
+    return this.#socket;
   }
 
   /**
@@ -120,10 +128,11 @@ export class ClientConnection implements StreamConnectionState {
     // No options object: endStream already defaults to false for POST, and Node copies and
     // validates every options object it is given (bench/README.md).
     const stream = this.session.request(headers) as TrackedStream;
+    if (isCountingSockets()) this.counters.streamStarted(true);
     stream[CONNECTION] = this;
     this.#streams.add(stream);
     stream.once("close", untrackStream);
-    return new Http2ClientStream(stream, listener, this, head.maxReceiveMessageBytes);
+    return new Http2ClientStream(stream, listener, this, head.maxReceiveMessageBytes, this.counters);
   }
 
   /** Lets the process exit while this connection is open (calls hold the process, not connections). */

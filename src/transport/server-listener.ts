@@ -12,6 +12,9 @@ import type { HttpCallStream } from "./http-call-stream.js";
 import { sniffProtocol } from "./protocol-sniffer.js";
 import { dispatchExchange, type DispatchConfig } from "./request-dispatch.js";
 import type { ServerCallStream } from "./server-call-stream.js";
+import type { SocketSnapshot } from "../telemetry/channelz-registry.js";
+import { countersOfSession } from "./session-counters.js";
+import { snapshotListenSocket, snapshotSocket } from "./socket-snapshot.js";
 import { isObserving, reportConnection } from "../telemetry/observers.js";
 import { secureServerOptions, type ServerCredentials } from "./tls.js";
 import { watchSession, type KeepalivePolicy } from "./server-keepalive.js";
@@ -99,6 +102,17 @@ export class ServerListener {
   /** The open HTTP/2 connections. */
   get connectionCount(): number {
     return this.#sessions.size;
+  }
+
+  /** channelz: the listening sockets and every open HTTP/2 connection. */
+  channelzSockets(): { listen: SocketSnapshot[]; connections: SocketSnapshot[] } {
+    return {
+      listen: this.#servers.map((server) => snapshotListenSocket(server, server.address() as AddressInfo | string | null)),
+      connections: [...this.#sessions].flatMap((session) => {
+        const socket = session.socket as Socket | undefined;
+        return socket === undefined ? [] : [snapshotSocket(socket, countersOfSession(session))];
+      }),
+    };
   }
 
   /** True once close has been called: streams still arriving belong to draining connections. */

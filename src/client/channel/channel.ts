@@ -7,7 +7,10 @@ import { describeConnectFailure } from "../../transport/connection-hints.js";
 import { insecure, type ChannelCredentials } from "../../transport/tls.js";
 import { ConnectionBackoff, backoffSettings } from "./backoff.js";
 import type { Channel, ChannelOptions, ChannelStats, ConnectivityState } from "../client-options.js";
-import { CallCounters } from "../../telemetry/call-counters.js";
+import { CallCounters, type CallStats } from "../../telemetry/call-counters.js";
+import { channelzIdOf, registerChannel, type ChannelSnapshot, type ChannelzSource } from "../../telemetry/channelz-registry.js";
+import type { SocketStats } from "../../telemetry/socket-counters.js";
+import { snapshotSocket } from "../../transport/socket-snapshot.js";
 import { parseTarget, type ChannelTarget } from "./target.js";
 
 /** A call the channel can end when it closes. */
@@ -33,7 +36,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * IDLE → CONNECTING → READY; a failed attempt goes to TRANSIENT_FAILURE for a backoff delay
  * (doc/connection-backoff.md), a lost or GOAWAY'd connection back to IDLE, so the next call reconnects.
  */
-export class ChannelImpl implements Channel, ConnectionEvents {
+export class ChannelImpl implements Channel, ConnectionEvents, ChannelzSource<ChannelSnapshot> {
   readonly target: string;
   /** The :authority of every call: the server-name override under TLS, else the target's host:port. */
   readonly authority: string;
@@ -61,6 +64,7 @@ export class ChannelImpl implements Channel, ConnectionEvents {
   // Referenced while calls are in flight, so a pending call keeps the process alive (as an
   // outstanding node:http request does) while connections and every other timer stay unref()ed.
   #callRef: NodeJS.Timeout | undefined;
+  readonly #leaveChannelz: () => void;
 
   /** Throws TypeError for a malformed target, RangeError for a non-positive time or size option. */
   constructor(target: string, options: ChannelOptions = {}) {
@@ -80,10 +84,29 @@ export class ChannelImpl implements Channel, ConnectionEvents {
       const value = options[name];
       if (value !== undefined && !(value > 0)) throw new RangeError(`${name} must be a positive number, got ${String(value)}`);
     }
+    this.#leaveChannelz = registerChannel(this);
   }
 
   get state(): ConnectivityState {
     return this.#state;
+  }
+
+  /** channelz: the channel, with its connection as a subchannel that has one socket. */
+  channelzSnapshot(): ChannelSnapshot {
+    const connection = this.#connection;
+    const subchannels =
+      connection === undefined
+        ? []
+        : [
+            {
+              id: channelzIdOf(connection),
+              target: connection.address,
+              state: connection.isReady ? "READY" : this.#state,
+              stats: streamStats(connection.counters.stats()),
+              sockets: [snapshotSocket(connection.socket, connection.counters)],
+            },
+          ];
+    return { id: channelzIdOf(this), target: this.target, state: this.#state, stats: this.counters.stats(), subchannels };
   }
 
   stats(): ChannelStats {
@@ -168,6 +191,7 @@ export class ChannelImpl implements Channel, ConnectionEvents {
   close(): void {
     if (this.#state === "SHUTDOWN") return;
     this.#state = "SHUTDOWN";
+    this.#leaveChannelz();
     this.#clearIdleTimer();
     clearTimeout(this.#backoffTimer);
     this.#backoffTimer = undefined;
@@ -295,6 +319,17 @@ export class ChannelImpl implements Channel, ConnectionEvents {
 }
 
 function noop(): void {}
+
+// A subchannel's ChannelData counts calls; here every stream of the connection is one.
+function streamStats(socket: SocketStats): CallStats {
+  return {
+    callsStarted: socket.streamsStarted,
+    callsSucceeded: socket.streamsSucceeded,
+    callsFailed: socket.streamsFailed,
+    callsInFlight: socket.streamsStarted - socket.streamsSucceeded - socket.streamsFailed,
+    lastCallStartedAt: socket.lastLocalStreamAt,
+  };
+}
 
 function channelClosed(): GrpcError {
   // grpc-go: calls on a closing ClientConn fail with Canceled ("the client connection is closing").
