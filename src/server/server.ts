@@ -81,7 +81,7 @@ class GrpcServer implements Server {
   }
 
   listen(options: ListenOptions = {}): Promise<number> {
-    return this.#listener.listen(options.host ?? "127.0.0.1", options.port ?? 0, options.credentials ?? insecure());
+    return this.#listener.listen(options.host ?? "127.0.0.1", options.port ?? 0, options.credentials ?? insecure(), options.reusePort);
   }
 
   close(options: CloseOptions = {}): Promise<void> {
