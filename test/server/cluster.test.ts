@@ -91,6 +91,20 @@ describe("serveCluster", () => {
     expect(Math.max(...notServing)).toBeLessThan(Math.min(...closing));
   }, 120_000);
 
+  it("a client with connectionsPerAddress: 2 spreads its calls over both workers through one channel", async () => {
+    const { port, pids } = await startCluster(2);
+    const channel = createChannel(`127.0.0.1:${port}`, { connectionsPerAddress: 2 });
+    channels.push(channel);
+    const echo = createClient(Echo, { channel });
+    const reached = new Set<number>();
+    // Calls four at a time keep the first connection busy, so the channel opens its second.
+    for (let round = 0; round < 100 && reached.size < 2; round++) {
+      const replies = await Promise.all([1, 2, 3, 4].map(() => echo.unary({})));
+      for (const reply of replies) reached.add(Number(reply.message));
+    }
+    expect([...reached].sort()).toEqual([...pids].sort());
+  }, 120_000);
+
   it("replaces a worker that died, and the new one serves on the same port", async () => {
     const { port, pids } = await startCluster(2);
     process.kill(pids[0] as number, "SIGKILL");

@@ -6,6 +6,7 @@ import { ClientConnection, type ConnectionEvents } from "../../transport/client-
 import { describeConnectFailure } from "../../transport/connection-hints.js";
 import { insecure, type ChannelCredentials } from "../../transport/tls.js";
 import { ConnectionBackoff, backoffSettings } from "./backoff.js";
+import { createConnectionPool, type ConnectionPool } from "./connection-pool.js";
 import type { Channel, ChannelOptions, ConnectivityState } from "../client-options.js";
 import { parseTarget, type ChannelTarget } from "./target.js";
 
@@ -56,6 +57,8 @@ export class ChannelImpl implements Channel, ConnectionEvents {
   // Referenced while calls are in flight, so a pending call keeps the process alive (as an
   // outstanding node:http request does) while connections and every other timer stay unref()ed.
   #callRef: NodeJS.Timeout | undefined;
+  // connectionsPerAddress > 1: more connections beside #connection, each call on the least loaded.
+  readonly #pool: ConnectionPool | undefined;
 
   /** Throws TypeError for a malformed target, RangeError for a non-positive time or size option. */
   constructor(target: string, options: ChannelOptions = {}) {
@@ -71,6 +74,11 @@ export class ChannelImpl implements Channel, ConnectionEvents {
     this.maxSendMessageBytes = options.maxSendMessageBytes ?? DEFAULT_MAX_SEND_MESSAGE_BYTES;
     this.#backoff = new ConnectionBackoff(backoffSettings(options.backoff));
     this.#keepaliveTimeMs = options.keepaliveTimeMs;
+    this.#pool = createConnectionPool(options.connectionsPerAddress, {
+      open: (events) => this.#openConnection(events),
+      onReady: (connection) => this.#startKeepalive(connection),
+      connectTimeoutMs: this.#backoff.connectTimeoutMs,
+    });
     for (const name of ["keepaliveTimeMs", "keepaliveTimeoutMs", "idleTimeoutMs", "maxReceiveMessageBytes", "maxSendMessageBytes"] as const) {
       const value = options[name];
       if (value !== undefined && !(value > 0)) throw new RangeError(`${name} must be a positive number, got ${String(value)}`);
@@ -84,7 +92,7 @@ export class ChannelImpl implements Channel, ConnectionEvents {
   /** The connected connection, or undefined: the synchronous fast path. */
   readyConnection(): ClientConnection | undefined {
     const connection = this.#connection;
-    if (this.#state === "READY" && connection !== undefined && connection.isReady) return connection;
+    if (this.#state === "READY" && connection !== undefined && connection.isReady) return this.#pool?.pick(connection) ?? connection;
     return undefined;
   }
 
@@ -172,13 +180,18 @@ export class ChannelImpl implements Channel, ConnectionEvents {
 
   #connect(): void {
     this.#state = "CONNECTING";
-    const connection = new ClientConnection(this.#address, this.#credentials, this);
+    const connection = this.#openConnection(this);
     this.#connection = connection;
-    connection.unref();
     this.#connectTimer = setTimeout(() => {
       connection.destroy(Object.assign(new Error(`connect timed out after ${this.#backoff.connectTimeoutMs} ms`), { code: "ETIMEDOUT" }));
     }, this.#backoff.connectTimeoutMs);
     this.#connectTimer.unref();
+  }
+
+  #openConnection(events: ConnectionEvents): ClientConnection {
+    const connection = new ClientConnection(this.#address, this.#credentials, events);
+    connection.unref();
+    return connection;
   }
 
   /** ConnectionEvents: the connection is up; hand it to every waiting call. */
