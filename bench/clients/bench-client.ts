@@ -1,8 +1,8 @@
 /** The implementations the benchmark compares; "raw" is the node:http2 ceiling. */
-export type ImplName = "raw" | "grpc-js" | "h2grpc";
+export type ImplName = "raw" | "grpc-js" | "connect-node" | "h2grpc";
 
 /** Every implementation, in report order. */
-export const IMPL_NAMES: readonly ImplName[] = ["raw", "grpc-js", "h2grpc"];
+export const IMPL_NAMES: readonly ImplName[] = ["raw", "grpc-js", "connect-node", "h2grpc"];
 
 /** Incremented once per message by streaming calls; the driver samples it at the window edges. */
 export interface MessageCounter {
@@ -41,6 +41,8 @@ export async function createBenchClient(impl: ImplName, port: number): Promise<B
       return (await import("./raw-client.js")).createRawClient(port);
     case "grpc-js":
       return (await import("./grpc-js-client.js")).createGrpcJsClient(port);
+    case "connect-node":
+      return (await import("./connect-client.js")).createConnectClient(port);
     case "h2grpc":
       return (await import("./h2grpc-client.js")).createH2grpcClient(port);
   }

@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import * as grpc from "@grpc/grpc-js";
 import { SMALL_REPLY, type BenchReply, type BenchRequestOut } from "../bench-messages.js";
-import { GRPC_JS_BENCH_SERVICE } from "../grpc-js-service.js";
+import { GrpcJsBench } from "../grpc-js-service.js";
 import type { BenchServer } from "./bench-server.js";
 
 // The handlers are written as a grpc-js user would write them, with backpressure on writes.
@@ -9,7 +9,7 @@ import type { BenchServer } from "./bench-server.js";
 /** Starts a @grpc/grpc-js server on 127.0.0.1 on a free port; rejects if it cannot bind. */
 export async function startGrpcJsServer(): Promise<BenchServer> {
   const server = new grpc.Server();
-  server.addService(GRPC_JS_BENCH_SERVICE, {
+  server.addService(GrpcJsBench.service, {
     Unary(call: grpc.ServerUnaryCall<BenchRequestOut, BenchReply>, callback: grpc.sendUnaryData<BenchReply>) {
       callback(null, { message: call.request.message, payload: call.request.payload });
     },
