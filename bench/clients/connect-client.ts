@@ -27,8 +27,8 @@ export async function createConnectClient(port: number, protocol: ConnectProtoco
   const client = createClient(Bench, transport);
   await client.unary(REQUESTS.small);
   return {
-    async unary(isLarge) {
-      await client.unary(isLarge ? REQUESTS.large : REQUESTS.small);
+    async unary(request) {
+      await client.unary(request.object);
     },
     async serverStream(counter) {
       for await (const _ of client.serverStream(REQUESTS.serverStream)) counter.value++;

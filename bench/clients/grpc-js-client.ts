@@ -17,9 +17,9 @@ export async function createGrpcJsClient(port: number): Promise<BenchClient> {
     client.waitForReady(Date.now() + 10_000, (error) => (error ? reject(error) : resolve())),
   );
   return {
-    unary(isLarge) {
+    unary(request) {
       return new Promise<void>((resolve, reject) => {
-        client.Unary(isLarge ? REQUESTS.large : REQUESTS.small, (error) => (error ? reject(error) : resolve()));
+        client.Unary(request.object, (error) => (error ? reject(error) : resolve()));
       });
     },
     serverStream(counter) {

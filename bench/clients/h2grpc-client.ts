@@ -3,13 +3,13 @@ import type { BidiStreamingCall } from "../../src/client/calls.js";
 import { Bench, CLIENT_STREAM_COUNT, REQUESTS, type BenchReplyOut, type BenchRequest } from "../bench-messages.js";
 import type { BenchClient, PingPong } from "./bench-client.js";
 
-/** Creates an h2grpc client with its own channel (one connection) and makes sure it is connected. */
-export async function createH2grpcClient(port: number): Promise<BenchClient> {
-  const client = createClient(Bench, { address: `127.0.0.1:${port}` });
+/** Creates an h2grpc client with its own channel (one connection, or a pool of them) and makes sure it is connected. */
+export async function createH2grpcClient(port: number, connectionsPerAddress?: number): Promise<BenchClient> {
+  const client = createClient(Bench, { address: `127.0.0.1:${port}`, ...(connectionsPerAddress === undefined ? {} : { connectionsPerAddress }) });
   await client.unary(REQUESTS.small);
   return {
-    async unary(isLarge) {
-      await client.unary(isLarge ? REQUESTS.large : REQUESTS.small);
+    async unary(request) {
+      await client.unary(request.object);
     },
     async serverStream(counter) {
       for await (const _ of client.serverStream(REQUESTS.serverStream)) counter.value++;
