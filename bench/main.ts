@@ -3,6 +3,7 @@ import path from "node:path";
 import { buildReport, formatReport } from "./report.js";
 import { runLoadScenarios } from "./load-plan.js";
 import { runMemoryScenarios } from "./memory-plan.js";
+import { runMulticore } from "./multicore-plan.js";
 import { parseOptions } from "./options.js";
 import { runScalingCurves } from "./scaling-plan.js";
 import { renderCurveCharts } from "./scaling-report.js";
@@ -21,7 +22,8 @@ const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const loadRuns = await runLoadScenarios(options, log);
 const memoryRuns = await runMemoryScenarios(options, log);
 const curves = await runScalingCurves(options, log);
-const report = buildReport(loadRuns, memoryRuns, curves, options);
+const multicore = await runMulticore(options, log);
+const report = buildReport(loadRuns, memoryRuns, curves, multicore, options);
 if (options.jsonFile !== undefined) {
   writeFileSync(options.jsonFile, `${JSON.stringify(report, null, 2)}\n`);
   // The curves' charts go beside the JSON (bench/README.md shows the recorded ones).

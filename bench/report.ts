@@ -3,6 +3,8 @@ import type { ImplName } from "./clients/bench-client.js";
 import { pairingKey, type Driver, type PairingRuns } from "./load-plan.js";
 import type { MemoryRun } from "./memory-plan.js";
 import type { CurvePoint } from "./scaling-plan.js";
+import type { MulticoreRuns } from "./multicore-plan.js";
+import { buildMulticoreRows, formatMulticore, type MulticoreRow } from "./multicore-report.js";
 import { formatCurves } from "./scaling-report.js";
 import type { BenchOptions, Side } from "./options.js";
 import { LOAD_SCENARIOS } from "./scenarios.js";
@@ -49,6 +51,8 @@ export interface BenchReport {
   readonly memory: MemoryRow[];
   /** The scaling curves, point by point (bench/scaling-plan.ts). */
   readonly curves: CurvePoint[];
+  /** One process, every core and grpc-go (bench/multicore-plan.ts). */
+  readonly multicore: MulticoreRow[];
 }
 
 // Each side compares implementations in one role while the other end stays fixed.
@@ -65,6 +69,7 @@ export function buildReport(
   loadRuns: readonly PairingRuns[],
   memoryRuns: readonly MemoryRun[],
   curves: readonly CurvePoint[],
+  multicore: readonly MulticoreRuns[],
   options: BenchOptions,
 ): BenchReport {
   const load: LoadRow[] = [];
@@ -101,7 +106,7 @@ export function buildReport(
       }
     }
   }
-  return { machine: describeMachine(), options, load, memory: memoryRows(memoryRuns), curves: [...curves] };
+  return { machine: describeMachine(), options, load, memory: memoryRows(memoryRuns), curves: [...curves], multicore: buildMulticoreRows(multicore) };
 }
 
 function memoryRows(runs: readonly MemoryRun[]): MemoryRow[] {
@@ -197,7 +202,8 @@ export function formatReport(report: BenchReport): string {
     lines.push(...alignColumns(table));
   }
   lines.push(...formatCurves(report.curves));
-  lines.push("", "targets (issue 7), h2grpc:", ...formatTargets(checkTargets(report)));
+  lines.push(...formatMulticore(report.multicore));
+  lines.push("", "targets (issues 7 and 18), h2grpc:", ...formatTargets(checkTargets(report)));
   return lines.join("\n");
 }
 

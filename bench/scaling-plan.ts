@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type { ImplName } from "./clients/bench-client.js";
 import type { RunTiming } from "./load-driver.js";
 import type { BenchOptions } from "./options.js";
 import { CURVE_SCENARIOS, type CurveName } from "./scenarios.js";
 import { serverCpuUs, serverPeakRssBytes, startClientWorker, startServerWorker, type ServerWorker, type Worker } from "./workers.js";
+import { measureWindowCpu } from "./window-cpu.js";
 import type { ClientCommand, LoadShape } from "./worker-protocol.js";
 
 /** One point of a scaling curve: one implementation at one x, on one side. */
@@ -101,17 +101,14 @@ async function measureServer(impl: ImplName, client: Worker<ClientCommand>, shap
   try {
     server = await startServerWorker(impl, options.profileDir);
     await client.request({ type: "prepare", port: server.port, shape });
-    // The server's CPU is read at the edges of the client's window, as closely as the
-    // orchestrator can time them, so that a fresh process's warm-up (JIT) is left out.
-    const running = client.request({ type: "run", scenario: "unary-1", port: server.port, timing, shape });
-    running.catch(() => {});
-    await sleep(timing.warmupMs);
-    const cpuStartUs = await serverCpuUs(server);
-    await sleep(timing.durationMs);
-    const cpuEndUs = await serverCpuUs(server);
-    const reply = await running;
+    const started = server;
+    const { result: reply, windowCpuUs } = await measureWindowCpu(
+      client.request({ type: "run", scenario: "unary-1", port: server.port, timing, shape }),
+      timing,
+      () => serverCpuUs(started),
+    );
     if (reply.type !== "result") throw new Error(`unexpected reply ${reply.type}`);
-    const cpuUs = (cpuEndUs - cpuStartUs) / reply.result.operations;
+    const cpuUs = windowCpuUs / reply.result.operations;
     return numbers({ rate: reply.result.rate, cpuUs, peakRssMiB: (await serverPeakRssBytes(server)) / 2 ** 20 });
   } catch (error) {
     return { error: firstLine(error) };
