@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { buildReport, formatReport } from "./report.js";
 import { runLoadScenarios } from "./load-plan.js";
@@ -25,6 +25,7 @@ const curves = await runScalingCurves(options, log);
 const multicore = await runMulticore(options, log);
 const report = buildReport(loadRuns, memoryRuns, curves, multicore, options);
 if (options.jsonFile !== undefined) {
+  mkdirSync(path.dirname(options.jsonFile), { recursive: true });
   writeFileSync(options.jsonFile, `${JSON.stringify(report, null, 2)}\n`);
   // The curves' charts go beside the JSON (bench/README.md shows the recorded ones).
   for (const [name, svg] of renderCurveCharts(curves)) writeFileSync(path.join(path.dirname(options.jsonFile), name), svg);
