@@ -1,9 +1,10 @@
-import { createClient, type Client } from "@connectrpc/connect";
-import { createWritableIterable, type WritableIterable } from "@connectrpc/connect/protocol";
+import { createClient } from "@connectrpc/connect";
+import { createWritableIterable } from "@connectrpc/connect/protocol";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { CLIENT_STREAM_COUNT, REQUESTS, type BenchRequest as BenchRequestInit } from "../bench-messages.js";
-import { Bench, type BenchReply } from "../connect/gen/bench_pb.js";
-import type { BenchClient, MessageCounter, PingPong } from "./bench-client.js";
+import { Bench } from "../connect/gen/bench_pb.js";
+import type { BenchClient, MessageCounter } from "./bench-client.js";
+import { IteratorPingPong } from "./iterator-ping-pong.js";
 
 /** The protocols a connect-node client speaks over HTTP/2; the bench's gRPC rows use "grpc". */
 export type ConnectProtocol = "grpc" | "grpc-web" | "connect";
@@ -37,7 +38,9 @@ export async function createConnectClient(port: number, protocol: ConnectProtoco
       await client.clientStream(countedRequests(counter));
     },
     openBidi() {
-      return new ConnectPingPong(client);
+      // connect-es's writable iterable: its write() resolves once the call has taken the message.
+      const requests = createWritableIterable<BenchRequestInit>();
+      return new IteratorPingPong({ write: (request) => requests.write(request), end: () => requests.close() }, client.bidi(requests));
     },
     async close() {
       sessionManager.abort();
@@ -49,28 +52,5 @@ async function* countedRequests(counter: MessageCounter): AsyncGenerator<BenchRe
   for (let i = 0; i < CLIENT_STREAM_COUNT; i++) {
     counter.value++;
     yield REQUESTS.small;
-  }
-}
-
-// A bidi call whose requests are written one at a time: connect-es's writable iterable, whose
-// write() resolves once the call has taken the message.
-class ConnectPingPong implements PingPong {
-  readonly #requests: WritableIterable<BenchRequestInit> = createWritableIterable();
-  readonly #replies: AsyncIterator<BenchReply>;
-
-  constructor(client: Client<typeof Bench>) {
-    this.#replies = client.bidi(this.#requests)[Symbol.asyncIterator]();
-  }
-
-  async ping(): Promise<void> {
-    await this.#requests.write(REQUESTS.small);
-    const reply = await this.#replies.next();
-    if (reply.done === true) throw new Error("bidi call ended before its reply");
-  }
-
-  async end(): Promise<void> {
-    this.#requests.close();
-    const last = await this.#replies.next();
-    if (last.done !== true) throw new Error("bidi call sent an unexpected reply");
   }
 }

@@ -1,8 +1,8 @@
-import { once } from "node:events";
 import * as grpc from "@grpc/grpc-js";
 import { SMALL_REPLY, type BenchReply, type BenchRequestOut } from "../bench-messages.js";
 import { GrpcJsBench } from "../grpc-js-service.js";
 import type { BenchServer } from "./bench-server.js";
+import { waitForDrain } from "./wait-for-drain.js";
 
 // The handlers are written as a grpc-js user would write them, with backpressure on writes.
 
@@ -39,7 +39,8 @@ export async function startGrpcJsServer(): Promise<BenchServer> {
 
 async function streamReplies(call: grpc.ServerWritableStream<BenchRequestOut, BenchReply>): Promise<void> {
   for (let i = 0; i < call.request.count && !call.cancelled; i++) {
-    if (!call.write(SMALL_REPLY)) await Promise.race([once(call, "drain"), once(call, "cancelled")]);
+    // Both listeners go once either fires (events.once would leave the other one behind per wait).
+    if (!call.write(SMALL_REPLY)) await waitForDrain(call, ["cancelled", "close"]);
   }
   call.end();
 }

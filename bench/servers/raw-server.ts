@@ -1,12 +1,13 @@
 import http2 from "node:http2";
-import type { AddressInfo } from "node:net";
 import { FRAMES, PATHS, decodeRequestCount, encodeCountReply, repeatFrame } from "../bench-messages.js";
 import { FrameCounter } from "../frame-counter.js";
 import type { BenchServer } from "./bench-server.js";
+import { listenOnLoopback } from "./listen-on-loopback.js";
 import { waitForDrain } from "./wait-for-drain.js";
 
-// The ceiling server: node:http2 with no library. It answers with pre-framed bytes, headers
-// {":status": 200, content-type} and trailers {grpc-status: 0}: the least a gRPC reply can cost.
+// The ceiling server: node:http2 with no library. It answers with headers {":status": 200,
+// content-type}, the reply bytes (a unary call's own request echoed back, streams pre-framed) and
+// trailers {grpc-status: 0}: the least a gRPC reply can cost.
 
 const RESPONSE_HEADERS = { ":status": 200, "content-type": "application/grpc" };
 const OK_TRAILERS = { "grpc-status": "0" };
@@ -16,14 +17,9 @@ const WRITE_BATCH = 64;
 const replyBatch = repeatFrame(FRAMES.smallReply, WRITE_BATCH);
 
 /** Starts the raw server on 127.0.0.1 on a free port. */
-export async function startRawServer(): Promise<BenchServer> {
+export function startRawServer(): Promise<BenchServer> {
   // No session memory cap: the open-streams scenario holds thousands of streams per connection.
   const server = http2.createServer({ maxSessionMemory: 1024 });
-  const sessions = new Set<http2.ServerHttp2Session>();
-  server.on("session", (session) => {
-    sessions.add(session);
-    session.on("close", () => sessions.delete(session));
-  });
   server.on("stream", (stream, headers) => {
     stream.on("error", () => {});
     switch (headers[":path"]) {
@@ -39,18 +35,7 @@ export async function startRawServer(): Promise<BenchServer> {
         stream.respond(UNIMPLEMENTED, { endStream: true });
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const session of sessions) session.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server);
 }
 
 function sendTrailersWhenWanted(stream: http2.ServerHttp2Stream): void {
