@@ -63,24 +63,24 @@ export async function runMulticore(options: BenchOptions, log: (line: string) =>
       measure: (timing) => runH2load(server.port, { path: EMPTY_CALL, body: EMPTY_FRAME, ...MULTICORE_H2LOAD }, timing),
       pids: server.pids,
     });
-    const alone = await start(startH2grpc([]));
     const cluster = await start(startH2grpc([`--workers=${workers}`]));
-    rows.push(h2load({ server: "h2grpc", workers: 1 }, "h2grpc, 1 process", alone));
-    rows.push(h2load({ server: "h2grpc", workers }, `h2grpc, ${workers} workers`, cluster));
-    const noReusePort = reusePortUnsupportedReason();
-    if (noReusePort === undefined) {
-      const reusing = await start(startH2grpc([`--workers=${workers}`, "--reuse-port"]));
-      rows.push(h2load({ server: "h2grpc", workers, isReusePort: true }, `h2grpc, ${workers} workers, reusePort`, reusing));
+    if (hasH2load()) {
+      rows.push(h2load({ server: "h2grpc", workers: 1 }, "h2grpc, 1 process", await start(startH2grpc([]))));
+      rows.push(h2load({ server: "h2grpc", workers }, `h2grpc, ${workers} workers`, cluster));
+      const noReusePort = reusePortUnsupportedReason();
+      if (noReusePort === undefined) {
+        const reusing = await start(startH2grpc([`--workers=${workers}`, "--reuse-port"]));
+        rows.push(h2load({ server: "h2grpc", workers, isReusePort: true }, `h2grpc, ${workers} workers, reusePort`, reusing));
+      } else {
+        log(`multicore: skipping the reusePort row: ${noReusePort}`);
+      }
+      const goServer = await buildGoServer(log);
+      if (goServer !== undefined) {
+        const go = await start(startServerProgram(goServer, ["--port=0", "--wire_tap=false"]));
+        rows.push(h2load({ server: "grpc-go", workers: 1 }, "grpc-go interop server", go));
+      }
     } else {
-      log(`multicore: skipping the reusePort row: ${noReusePort}`);
-    }
-    const goServer = await buildGoServer(log);
-    if (goServer !== undefined) {
-      rows.push(h2load({ server: "grpc-go", workers: 1 }, "grpc-go interop server", await start(startServerProgram(goServer, ["--port=0", "--wire_tap=false"]))));
-    }
-    if (!hasH2load()) {
       log("multicore: h2load not found (apt-get install nghttp2-client): skipping its rows");
-      rows.length = 0;
     }
     const client = await startClientWorker("h2grpc", options.profileDir);
     try {
@@ -114,6 +114,12 @@ interface Row extends Omit<MulticoreRuns, "runs"> {
 /** Runs every row `runs` times, interleaved, reading the server's CPU at the edges of each window. */
 async function measureRows(rows: readonly Row[], runs: number, timing: RunTiming, log: (line: string) => void): Promise<MulticoreRuns[]> {
   const results = rows.map(({ measure: _measure, pids: _pids, ...row }) => ({ ...row, runs: [] as MulticoreRuns["runs"][number][] }));
+  // Every server is fresh, and a cluster's workers each see only their share of a warm-up: one
+  // unmeasured pass of every row first, so that run 1 does not measure V8 optimizing the handler.
+  for (const row of rows) {
+    log(`warm-up multicore: ${row.label}`);
+    await row.measure({ warmupMs: 0, durationMs: timing.warmupMs });
+  }
   for (let run = 1; run <= runs; run++) {
     for (const [index, row] of rows.entries()) {
       log(`run ${run}/${runs} multicore: ${row.label}`);
@@ -142,7 +148,8 @@ async function runClient(client: Awaited<ReturnType<typeof startClientWorker>>, 
 async function buildGoServer(log: (line: string) => void): Promise<string | undefined> {
   const root = findPackageRoot();
   const script = path.join(root, "test", "interop", "go", "build.sh");
-  const outDir = path.join(root, "dist", "interop-go");
+  // Not dist/interop-go, which npm run test:interop builds into and may be running from.
+  const outDir = path.join(root, "dist", "bench", "grpc-go");
   try {
     await promisify(execFile)("bash", [script, "--check"]);
   } catch (error) {
