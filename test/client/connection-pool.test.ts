@@ -25,9 +25,10 @@ class FakeConnection {
   }
 }
 
-function poolOf(size: number): { pool: ConnectionPool; opened: FakeConnection[]; keepalives: FakeConnection[] } {
+function poolOf(size: number): { pool: ConnectionPool; opened: FakeConnection[]; keepalives: FakeConnection[]; goaways: number[] } {
   const opened: FakeConnection[] = [];
   const keepalives: FakeConnection[] = [];
+  const goaways: number[] = [];
   const setup: ConnectionPoolSetup = {
     open(events) {
       const connection = new FakeConnection(events);
@@ -35,9 +36,10 @@ function poolOf(size: number): { pool: ConnectionPool; opened: FakeConnection[];
       return connection as unknown as ClientConnection;
     },
     onReady: (connection) => void keepalives.push(connection as unknown as FakeConnection),
+    onGoaway: (_connection, errorCode) => void goaways.push(errorCode),
     connectTimeoutMs: 20_000,
   };
-  return { pool: new ConnectionPool(size, setup), opened, keepalives };
+  return { pool: new ConnectionPool(size, setup), opened, keepalives, goaways };
 }
 
 const real = (connection: FakeConnection): ClientConnection => connection as unknown as ClientConnection;
@@ -75,14 +77,15 @@ describe("ConnectionPool", () => {
     expect(opened).toHaveLength(2); // anchor + 2 = 3
   });
 
-  it("takes a connection that got GOAWAY out of the pool and closes it once its calls finish", () => {
-    const { pool, opened } = poolOf(2);
+  it("takes a connection that got GOAWAY out of the pool, closes it once its calls finish, and tells the channel", () => {
+    const { pool, opened, goaways } = poolOf(2);
     const anchor = new FakeConnection();
     anchor.streamCount = 1;
     pool.pick(real(anchor));
     ready(opened[0]!);
-    opened[0]!.events?.onGoaway(real(opened[0]!), 0, undefined);
+    opened[0]!.events?.onGoaway(real(opened[0]!), 0xb, Buffer.from("too_many_pings"));
     expect(opened[0]!.isClosed).toBe(true);
+    expect(goaways).toEqual([0xb]);
     expect(pool.extraCount).toBe(0);
     expect(pool.pick(real(anchor))).toBe(anchor);
   });
@@ -124,7 +127,7 @@ describe("ConnectionPool", () => {
   });
 
   it("is not made for one connection, and rejects a size that is not a whole number from 1 to 64", () => {
-    const options: ConnectionPoolSetup = { open: () => ({}) as ClientConnection, onReady: () => {}, connectTimeoutMs: 1 };
+    const options: ConnectionPoolSetup = { open: () => ({}) as ClientConnection, onReady: () => {}, onGoaway: () => {}, connectTimeoutMs: 1 };
     expect(createConnectionPool(undefined, options)).toBeUndefined();
     expect(createConnectionPool(1, options)).toBeUndefined();
     expect(createConnectionPool(4, options)).toBeInstanceOf(ConnectionPool);

@@ -77,6 +77,7 @@ export class ChannelImpl implements Channel, ConnectionEvents {
     this.#pool = createConnectionPool(options.connectionsPerAddress, {
       open: (events) => this.#openConnection(events),
       onReady: (connection) => this.#startKeepalive(connection),
+      onGoaway: (connection, errorCode, opaqueData) => this.onGoaway(connection, errorCode, opaqueData),
       connectTimeoutMs: this.#backoff.connectTimeoutMs,
     });
     for (const name of ["keepaliveTimeMs", "keepaliveTimeoutMs", "idleTimeoutMs", "maxReceiveMessageBytes", "maxSendMessageBytes"] as const) {

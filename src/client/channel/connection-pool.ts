@@ -6,6 +6,8 @@ export interface ConnectionPoolSetup {
   open(events: ConnectionEvents): ClientConnection;
   /** Called with each extra connection once it is ready (the channel starts its keepalive). */
   onReady(connection: ClientConnection): void;
+  /** Called when an extra connection gets GOAWAY (the channel backs its keepalive off on too_many_pings). */
+  onGoaway(connection: ClientConnection, errorCode: number, opaqueData: Buffer | undefined): void;
   /** An extra connection not ready this long after it started is given up. */
   readonly connectTimeoutMs: number;
 }
@@ -96,9 +98,10 @@ export class ConnectionPool implements ConnectionEvents {
   }
 
   /** ConnectionEvents: PROTOCOL-HTTP2 GOAWAY: no new calls on it; those running finish, then it closes. */
-  onGoaway(connection: ClientConnection): void {
+  onGoaway(connection: ClientConnection, errorCode: number, opaqueData: Buffer | undefined): void {
     this.#ready.delete(connection);
     connection.close();
+    this.#setup.onGoaway(connection, errorCode, opaqueData);
   }
 
   /** ConnectionEvents: gone; a connection that never became ready pauses the pool's growth. */
