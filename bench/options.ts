@@ -55,6 +55,8 @@ export const USAGE = `usage: npm run bench -- [options]     (or: node dist/bench
                        the largest point of each scaling curve (default 4194304, 10000, 1000);
                        each point runs once on a fresh process, the full warm-up and half the window
   --workers N          multicore: worker processes of the cluster rows (default: every core, ${availableParallelism()})
+                       (the curves run on the server and client sides; multicore is h2grpc's and
+                       grpc-go's, whatever --impls and --sides say)
   --quick              --runs 1 --warmup-ms 200 --duration-ms 500 --streams 1000 --connections 20
                        --curve-message-bytes 1048576 --curve-streams 1000 --curve-connections 100
   --json               print the results as JSON instead of tables

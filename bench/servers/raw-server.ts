@@ -48,6 +48,7 @@ function answerUnary(stream: http2.ServerHttp2Stream): void {
   const chunks: Buffer[] = [];
   stream.on("data", (chunk: Buffer) => chunks.push(chunk));
   stream.once("end", () => {
+    if (stream.destroyed) return; // reset by the client (or its connection gone) while it was read
     stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
     sendTrailersWhenWanted(stream);
     const last = chunks.pop();
@@ -60,6 +61,7 @@ function answerServerStream(stream: http2.ServerHttp2Stream): void {
   const chunks: Buffer[] = [];
   stream.on("data", (chunk: Buffer) => chunks.push(chunk));
   stream.once("end", () => {
+    if (stream.destroyed) return;
     const count = decodeRequestCount(Buffer.concat(chunks));
     stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
     sendTrailersWhenWanted(stream);
@@ -83,6 +85,7 @@ function answerClientStream(stream: http2.ServerHttp2Stream): void {
     received += frames.push(chunk);
   });
   stream.once("end", () => {
+    if (stream.destroyed) return;
     stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
     sendTrailersWhenWanted(stream);
     stream.end(encodeCountReply(received));
