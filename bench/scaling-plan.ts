@@ -53,6 +53,16 @@ export function shapeAt(curve: CurveName, x: number): LoadShape {
 }
 
 /**
+ * The warm-up and window of a run at `x`: with thousands of calls in flight, calls finish in bursts
+ * a round apart, so the window grows to hold many rounds (1 ms per call in flight) and the warm-up
+ * to see every loop's first call through (0.5 ms per call).
+ */
+export function timingAt(curve: CurveName, x: number, base: RunTiming): RunTiming {
+  if (curve === "scale-size") return base;
+  return { warmupMs: Math.max(base.warmupMs, Math.round(x / 2)), durationMs: Math.max(base.durationMs, x) };
+}
+
+/**
  * Runs the selected curves, each point once, x by x with every implementation at each x (so
  * drift hits them alike). The process being measured is fresh at every point, for its peak RSS:
  * a new server against one long-lived raw client (server side), a new client against one
@@ -65,12 +75,15 @@ export async function runScalingCurves(options: BenchOptions, log: (line: string
   // A fresh process needs the whole warm-up (V8 optimizes the hot path in it); half the window will do.
   const timing: RunTiming = { warmupMs: options.warmupMs, durationMs: Math.max(1, Math.round(options.durationMs / 2)) };
   const points: CurvePoint[] = [];
-  const eachPoint = async (side: CurvePoint["side"], measure: (impl: ImplName, shape: LoadShape) => Promise<Measured>): Promise<void> => {
+  const eachPoint = async (
+    side: CurvePoint["side"],
+    measure: (impl: ImplName, shape: LoadShape, timing: RunTiming) => Promise<Measured>,
+  ): Promise<void> => {
     for (const curve of curves) {
       for (const x of curveXs(curve.name, options)) {
         for (const impl of options.impls) {
           log(`${curve.name} x=${x}: ${side === "server" ? `raw client → ${impl} server` : `${impl} client → raw server`}`);
-          points.push({ curve: curve.name, x, side, impl, ...(await measure(impl, shapeAt(curve.name, x))) });
+          points.push({ curve: curve.name, x, side, impl, ...(await measure(impl, shapeAt(curve.name, x), timingAt(curve.name, x, timing))) });
         }
       }
     }
@@ -78,7 +91,7 @@ export async function runScalingCurves(options: BenchOptions, log: (line: string
   if (sides.includes("server")) {
     const client = await startClientWorker("raw", options.profileDir);
     try {
-      await eachPoint("server", (impl, shape) => measureServer(impl, client, shape, timing, options));
+      await eachPoint("server", (impl, shape, at) => measureServer(impl, client, shape, at, options));
     } finally {
       await client.stop();
     }
@@ -86,7 +99,7 @@ export async function runScalingCurves(options: BenchOptions, log: (line: string
   if (sides.includes("client")) {
     const server = await startServerWorker("raw", options.profileDir);
     try {
-      await eachPoint("client", (impl, shape) => measureClient(impl, server, shape, timing, options));
+      await eachPoint("client", (impl, shape, at) => measureClient(impl, server, shape, at, options));
     } finally {
       await server.worker.stop();
     }
