@@ -6,19 +6,19 @@ import { channelTls, serverTls } from "../../src/transport/tls.js";
 import { placeholderCerts, testCerts } from "../helpers/certs.js";
 import { rejectionOf } from "../helpers/catch-grpc-error.js";
 import { requirePeer } from "../helpers/peers.js";
-import { Echo } from "./grpc-js-peer.js";
-import { startOwnServer, type OwnPeer } from "./own-server.js";
+import { Echo } from "../helpers/echo.js";
+import { startEchoServer, type StartedServer } from "../helpers/start-server.js";
 
 const hasOpenssl = requirePeer("TLS mismatch messages", "openssl");
 const certs = hasOpenssl ? testCerts() : placeholderCerts();
 
 describe.skipIf(!hasOpenssl)("TLS mismatch", () => {
-  let tlsPeer: OwnPeer;
-  let plaintextPeer: OwnPeer;
+  let tlsPeer: StartedServer;
+  let plaintextPeer: StartedServer;
   beforeAll(async () => {
     const impl = { async unary() { return {}; } };
-    tlsPeer = await startOwnServer(impl, { listen: { credentials: serverTls({ cert: certs.serverCert, key: certs.serverKey }) } });
-    plaintextPeer = await startOwnServer(impl);
+    tlsPeer = await startEchoServer(impl, { listen: { credentials: serverTls({ cert: certs.serverCert, key: certs.serverKey }) } });
+    plaintextPeer = await startEchoServer(impl);
   });
   afterAll(async () => {
     await tlsPeer?.close();

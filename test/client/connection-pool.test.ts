@@ -7,8 +7,8 @@ import { createChannel } from "../../src/client/channel/channel.js";
 import { ConnectionPool, createConnectionPool, type ConnectionPoolSetup } from "../../src/client/channel/connection-pool.js";
 import { createClient } from "../../src/client/client.js";
 import type { ClientConnection, ConnectionEvents } from "../../src/transport/client-connection.js";
-import { Echo } from "./grpc-js-peer.js";
-import { startOwnServer } from "./own-server.js";
+import { Echo } from "../helpers/echo.js";
+import { startEchoServer } from "../helpers/start-server.js";
 
 /** A stand-in for ClientConnection: a stream count the test sets, and a session that can close. */
 class FakeConnection {
@@ -143,7 +143,7 @@ describe("connectionsPerAddress against a server", () => {
     const arrivals: (() => void)[] = [];
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
-    const server = await startOwnServer(
+    const server = await startEchoServer(
       {
         async unary(request, ctx) {
           peers.push(ctx.peer);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { createChannel } from "../../src/client/channel/channel.js";
 import { createClient } from "../../src/client/client.js";
-import { Echo } from "./grpc-js-peer.js";
+import { Echo } from "../helpers/echo.js";
 import { startRawServer } from "./raw-server.js";
 
 const FOUR_MIB = 4 * 1024 * 1024;

@@ -2,12 +2,11 @@
 // core"). The server runs as a child program (test/server/children/cluster-server.mjs) so that
 // node:cluster can fork it and signals can reach it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createChannel, createClient, createHealthService, createServer, loadService, serveCluster, type Channel } from "../../src/index.js";
+import { createChannel, createClient, createHealthService, createServer, serveCluster, type Channel } from "../../src/index.js";
 import { reusePortUnsupportedReason } from "../../src/transport/reuse-port.js";
-import type { EchoDefinition } from "../protos/gen/echo.js";
+import { Echo } from "../helpers/echo.js";
 import { buildLibrary, removeLibrary, startChild, type Child } from "../helpers/child-process.js";
 
-const Echo = loadService<EchoDefinition>("test/protos/echo.proto", "h2grpc.test.Echo");
 const Health = createHealthService().definition;
 // Each channel below is a connection of its own; this many are plenty for the round robin (and,
 // with reusePort, the kernel's hash) to reach every worker, and bound the loop.

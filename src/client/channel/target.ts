@@ -1,4 +1,4 @@
-import { isIP } from "node:net";
+import { ipVersionOf } from "../../transport/ip-address.js";
 
 /** Where a channel connects: a TCP host and port, or a unix socket path. */
 export type ChannelTarget =
@@ -40,7 +40,7 @@ function parseHostPort(target: string, hostPort: string): ChannelTarget {
     if (close < 0 || hostPort[close + 1] !== ":") throw invalid(target, "expected [v6 address]:port");
     host = hostPort.slice(1, close);
     portText = hostPort.slice(close + 2);
-    if (isIP(host) !== 6) throw invalid(target, `"${host}" is not an IPv6 address`);
+    if (ipVersionOf(host) !== 6) throw invalid(target, `"${host}" is not an IPv6 address`);
   } else {
     const colon = hostPort.lastIndexOf(":");
     if (colon < 0) throw invalid(target, "a port is required (host:port)");
@@ -51,7 +51,7 @@ function parseHostPort(target: string, hostPort: string): ChannelTarget {
   if (host === "") throw invalid(target, "the host is empty");
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw invalid(target, `"${portText}" is not a port`);
   const port = Number(portText);
-  const authority = isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+  const authority = ipVersionOf(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
   return { kind: "tcp", host, port, authority };
 }
 
