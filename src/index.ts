@@ -67,6 +67,8 @@ export type {
 } from "./server/service-impl.js";
 export type { IncomingCall, ServerInvoke, ServerInterceptor } from "./server/server-interceptor.js";
 export type { Server, ServerOptions, ServerKeepaliveOptions, ServerStats, ListenOptions, CloseOptions } from "./server/server-options.js";
+export { serveCluster } from "./server/server-cluster.js";
+export type { ServeClusterOptions, ServerCluster, ClusterWorkerSetup } from "./server/cluster-options.js";
 
 // Client.
 export { createClient, closeClient } from "./client/client.js";

@@ -33,7 +33,7 @@ async function run(scenarioName: WebScenarioName, port: number, timing: RunTimin
   const load = { name: "unary-16", kind: "unary", inFlight: scenario.inFlight, isLarge: false, unit: "req/s", hasH2load: false, description: scenario.description } satisfies LoadScenario;
   try {
     const cpuStartUs = cpuTimeUs();
-    const result = await runLoad(client, load, timing);
+    const result = await runLoad([client], load, timing);
     return { type: "result", result: { ...result, clientCpuUs: (cpuTimeUs() - cpuStartUs) / (result.totalOperations ?? Number.NaN) } };
   } finally {
     await client.close();

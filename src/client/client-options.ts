@@ -37,6 +37,13 @@ export interface ChannelOptions {
   readonly maxReceiveMessageBytes?: number;
   /** Largest request message sent (default 2^31-1). */
   readonly maxSendMessageBytes?: number;
+  /**
+   * Up to this many HTTP/2 connections to the target (default 1, at most 64): each new call goes
+   * to the connection with the fewest calls in flight, and another connection opens (one at a
+   * time) while every open one is busy. For servers of several processes on one port
+   * (serveCluster) and past one connection's MAX_CONCURRENT_STREAMS. Throws RangeError otherwise.
+   */
+  readonly connectionsPerAddress?: number;
 }
 
 /** doc/connectivity-semantics-and-api.md: the state of a channel's connection. */

@@ -68,6 +68,12 @@ export interface ListenOptions {
   readonly port?: number;
   /** Default insecure(). */
   readonly credentials?: ServerCredentials;
+  /**
+   * Bind a socket of this process's own to a port other processes share (SO_REUSEPORT): the
+   * kernel spreads new connections over them. Node 22.12+ on Linux or FreeBSD; elsewhere listen
+   * rejects. For N processes on one port see serveCluster (README, Server on every core).
+   */
+  readonly reusePort?: boolean;
 }
 
 /** Options of Server.close. */

@@ -99,7 +99,7 @@ class GrpcServer implements Server, ChannelzSource<ServerSnapshot> {
 
   listen(options: ListenOptions = {}): Promise<number> {
     this.#leaveChannelz ??= registerServer(this);
-    return this.#listener.listen(options.host ?? "127.0.0.1", options.port ?? 0, options.credentials ?? insecure());
+    return this.#listener.listen(options.host ?? "127.0.0.1", options.port ?? 0, options.credentials ?? insecure(), options.reusePort);
   }
 
   close(options: CloseOptions = {}): Promise<void> {

@@ -29,6 +29,12 @@ export interface ConnectionEvents {
 const LOCAL_CONNECTION_WINDOW_BYTES = 8 * 1024 * 1024;
 const LOCAL_STREAM_WINDOW_BYTES = 1024 * 1024;
 const SETTINGS: http2.Settings = { enablePush: false, initialWindowSize: LOCAL_STREAM_WINDOW_BYTES };
+// Node resets every stream whose headers or trailers arrive while the session holds more than
+// maxSessionMemory MB (default 10) with ENHANCE_YOUR_CALM, and the replies being read and the
+// requests being sent count: a few 4 MiB calls at once on one connection failed. What a session
+// holds is bounded already (our windows, the message limits, the writes the caller waits on), so
+// there is no cap, as in grpc-js (test/client/large-messages.test.ts).
+const NO_SESSION_MEMORY_CAP = Number.MAX_SAFE_INTEGER;
 
 const CONNECTION = Symbol("h2grpc.connection");
 type TrackedStream = http2.ClientHttp2Stream & { [CONNECTION]?: ClientConnection };
@@ -63,7 +69,11 @@ export class ClientConnection implements StreamConnectionState {
     this.isTls = credentials.kind !== "insecure";
     const scheme = this.isTls ? "https" : "http";
     // The URL only names the scheme: :authority is set on every request by the call layer.
-    this.session = http2.connect(`${scheme}://localhost`, { settings: SETTINGS, createConnection: () => this.#socket });
+    this.session = http2.connect(`${scheme}://localhost`, {
+      settings: SETTINGS,
+      maxSessionMemory: NO_SESSION_MEMORY_CAP,
+      createConnection: () => this.#socket,
+    });
     this.session.on("error", this.#onError);
     this.#socket.on("error", this.#onError);
     this.session.once("connect", this.#onConnect);

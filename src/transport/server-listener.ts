@@ -18,6 +18,7 @@ import { snapshotListenSocket, snapshotSocket } from "./socket-snapshot.js";
 import { isObserving, reportConnection } from "../telemetry/observers.js";
 import { secureServerOptions, type ServerCredentials } from "./tls.js";
 import { watchSession, type KeepalivePolicy } from "./server-keepalive.js";
+import { REUSE_PORT_LISTEN_OPTIONS, reusePortUnsupportedReason } from "./reuse-port.js";
 
 
 /** HTTP/2 settings and connection policy of a listener. */
@@ -120,9 +121,15 @@ export class ServerListener {
     return this.#closing !== undefined;
   }
 
-  /** Starts a server on host:port; resolves with the bound port; rejects with the listen error (e.g. EADDRINUSE), or if closing. */
-  listen(host: string, port: number, credentials: ServerCredentials): Promise<number> {
+  /**
+   * Starts a server on host:port (with a socket of its own on a shared port when `reusePort`,
+   * reuse-port.ts); resolves with the bound port; rejects with the listen error (e.g.
+   * EADDRINUSE), if closing, or if this Node or platform cannot reuse ports.
+   */
+  listen(host: string, port: number, credentials: ServerCredentials, reusePort = false): Promise<number> {
     if (this.#closing !== undefined) return Promise.reject(new Error("server is closed; create a new one to listen again"));
+    const unsupported = reusePort ? reusePortUnsupportedReason() : undefined;
+    if (unsupported !== undefined) return Promise.reject(new Error(unsupported));
     // @types/node 20 does not know the reset options yet (Node 22.10 added them).
     const options: http2.SecureServerOptions & { streamResetBurst: number; streamResetRate: number } = {
       settings: {
@@ -176,7 +183,7 @@ export class ServerListener {
     return new Promise((resolve, reject) => {
       const onError = (error: Error): void => reject(error);
       server.once("error", onError);
-      server.listen(port, host, () => {
+      server.listen({ port, host, ...(reusePort ? REUSE_PORT_LISTEN_OPTIONS : {}) }, () => {
         server.off("error", onError);
         server.on("error", ignoreError);
         this.#servers.push(server);

@@ -1,12 +1,13 @@
 import { execFile } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IMPL_NAMES } from "../../bench/clients/bench-client.js";
 import type { BenchReport } from "../../bench/report.js";
-import { LOAD_SCENARIOS } from "../../bench/scenarios.js";
+import { CURVE_SCENARIOS, LOAD_SCENARIOS, MEMORY_SCENARIOS } from "../../bench/scenarios.js";
 import type { WebRow } from "../../bench/web/web-bench.js";
 import { WEB_SCENARIOS, type WebServerName } from "../../bench/web/web-scenarios.js";
 import { requirePeer } from "../helpers/peers.js";
@@ -70,7 +71,8 @@ describe("npm run bench", () => {
   beforeAll(async () => {
     const { stdout } = await run(
       process.execPath,
-      [MAIN, "--json", "--runs", "1", "--warmup-ms", "50", "--duration-ms", "150", "--streams", "30", "--connections", "3"],
+      [MAIN, "--json", "--runs", "1", "--warmup-ms", "50", "--duration-ms", "150", "--streams", "30", "--connections", "3",
+        "--scenarios", [...LOAD_SCENARIOS, ...MEMORY_SCENARIOS, ...WEB_SCENARIOS].map((scenario) => scenario.name).join(",")],
       { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
     );
     report = JSON.parse(stdout) as BenchReport & { web: WebRow[] };
@@ -114,3 +116,66 @@ describe("npm run bench", () => {
     expectLoadRows(report, ["h2load"]);
   });
 });
+
+describe("npm run bench: scaling curves and the multi-core rows", () => {
+  let report: BenchReport;
+  let outDir: string;
+  beforeAll(async () => {
+    outDir = mkdtempSync(path.join(tmpdir(), "h2grpc-bench-smoke-"));
+    const scenarios = [...CURVE_SCENARIOS.map((curve) => curve.name), "multicore"].join(",");
+    await run(
+      process.execPath,
+      [MAIN, "--json-file", path.join(outDir, "bench.json"), "--scenarios", scenarios, "--runs", "1", "--warmup-ms", "50", "--duration-ms", "150",
+        "--curve-message-bytes", "256", "--curve-streams", "10", "--curve-connections", "2", "--workers", "2"],
+      { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
+    );
+    report = JSON.parse(readFileSync(path.join(outDir, "bench.json"), "utf8")) as BenchReport;
+  }, 300_000);
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it("measures every curve's points for every implementation on the server and client sides", () => {
+    for (const curve of CURVE_SCENARIOS) {
+      for (const side of ["server", "client"] as const) {
+        for (const impl of IMPL_NAMES) {
+          const points = report.curves.filter((p) => p.curve === curve.name && p.side === side && p.impl === impl);
+          const label = `${curve.name} ${side} ${impl}`;
+          expect(points.map((p) => p.x), label).toEqual(curve.name === "scale-size" ? [16, 256] : [1, curve.name === "scale-streams" ? 10 : 2]);
+          for (const point of points) {
+            expect(point.error, label).toBeUndefined();
+            expect(point.peakRssMiB, label).toBeGreaterThan(0); // a process always has resident memory
+          }
+        }
+      }
+    }
+  });
+
+  it("writes one SVG chart per curve beside the JSON, with a line for each implementation", () => {
+    for (const curve of CURVE_SCENARIOS) {
+      const svg = readFileSync(path.join(outDir, `${curve.name}.svg`), "utf8");
+      expect(svg.startsWith("<svg ")).toBe(true);
+      expect(svg.trimEnd().endsWith("</svg>")).toBe(true);
+      for (const impl of IMPL_NAMES) expect(svg).toContain(`>${impl}</text>`); // its legend entry
+      // 4 panels of a line per implementation; a 150 ms window on a busy machine may measure no call (a gap).
+      expect(svg.match(/<circle /g)?.length ?? 0).toBeGreaterThan(0);
+      expect(svg.match(/<polyline /g)?.length ?? 0).toBeLessThanOrEqual(4 * IMPL_NAMES.length);
+    }
+  });
+
+  it("serves from one process and from 2 workers, and drives the workers with one connection and with a pool", () => {
+    const labels = report.multicore.map((row) => row.label);
+    expect(labels).toContain("h2grpc client (1 connection) → h2grpc, 2 workers");
+    expect(labels).toContain("h2grpc client (connectionsPerAddress 4) → h2grpc, 2 workers");
+    for (const row of report.multicore) expectMeasured(row.rate.median, row.label);
+  });
+
+  it.skipIf(!requirePeer("the bench's multi-core h2load rows", "h2load"))("drives h2grpc in one process and on 2 workers with h2load", () => {
+    const labels = report.multicore.map((row) => row.label);
+    expect(labels).toContain("h2load → h2grpc, 1 process");
+    expect(labels).toContain("h2load → h2grpc, 2 workers");
+  });
+
+  it.skipIf(!requirePeer("the bench's grpc-go row", "grpc-go", "h2load"))("drives grpc-go's interop server with h2load beside them", () => {
+    expect(report.multicore.map((row) => row.label)).toContain("h2load → grpc-go interop server");
+  });
+});
+

@@ -3,7 +3,7 @@
 // build of dist/ interferes; TypeScript programs (the interop client) are compiled there too.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -32,6 +32,10 @@ export function buildLibrary(): Promise<void> {
   built ??= (async () => {
     await compile(path.join(ROOT, "src", "index.ts"), OUT_DIR, path.join(ROOT, "src"));
     if (!existsSync(LIBRARY_ENTRY)) throw new Error(`building the library for child processes produced no ${LIBRARY_ENTRY}`);
+    // The health and reflection services load their .proto files from protos/ two levels above
+    // services/ (src/services/standard-protos.ts): one link serves every test process's build.
+    const protosLink = path.join(OUT_DIR, "..", "protos");
+    if (!existsSync(protosLink)) symlinkSync(path.join(ROOT, "protos"), protosLink, "dir");
   })();
   return built;
 }

@@ -6,6 +6,7 @@ import { ClientConnection, type ConnectionEvents } from "../../transport/client-
 import { describeConnectFailure } from "../../transport/connection-hints.js";
 import { insecure, type ChannelCredentials } from "../../transport/tls.js";
 import { ConnectionBackoff, backoffSettings } from "./backoff.js";
+import { createConnectionPool, type ConnectionPool } from "./connection-pool.js";
 import type { Channel, ChannelOptions, ChannelStats, ConnectivityState } from "../client-options.js";
 import { CallCounters, type CallStats } from "../../telemetry/call-counters.js";
 import { channelzIdOf, registerChannel, type ChannelSnapshot, type ChannelzSource } from "../../telemetry/channelz-registry.js";
@@ -65,6 +66,8 @@ export class ChannelImpl implements Channel, ConnectionEvents, ChannelzSource<Ch
   // outstanding node:http request does) while connections and every other timer stay unref()ed.
   #callRef: NodeJS.Timeout | undefined;
   readonly #leaveChannelz: () => void;
+  // connectionsPerAddress > 1: more connections beside #connection, each call on the least loaded.
+  readonly #pool: ConnectionPool | undefined;
 
   /** Throws TypeError for a malformed target, RangeError for a non-positive time or size option. */
   constructor(target: string, options: ChannelOptions = {}) {
@@ -80,6 +83,12 @@ export class ChannelImpl implements Channel, ConnectionEvents, ChannelzSource<Ch
     this.maxSendMessageBytes = options.maxSendMessageBytes ?? DEFAULT_MAX_SEND_MESSAGE_BYTES;
     this.#backoff = new ConnectionBackoff(backoffSettings(options.backoff));
     this.#keepaliveTimeMs = options.keepaliveTimeMs;
+    this.#pool = createConnectionPool(options.connectionsPerAddress, {
+      open: (events) => this.#openConnection(events),
+      onReady: (connection) => this.#startKeepalive(connection),
+      onGoaway: (connection, errorCode, opaqueData) => this.onGoaway(connection, errorCode, opaqueData),
+      connectTimeoutMs: this.#backoff.connectTimeoutMs,
+    });
     for (const name of ["keepaliveTimeMs", "keepaliveTimeoutMs", "idleTimeoutMs", "maxReceiveMessageBytes", "maxSendMessageBytes"] as const) {
       const value = options[name];
       if (value !== undefined && !(value > 0)) throw new RangeError(`${name} must be a positive number, got ${String(value)}`);
@@ -91,9 +100,10 @@ export class ChannelImpl implements Channel, ConnectionEvents, ChannelzSource<Ch
     return this.#state;
   }
 
-  /** channelz: the channel, with its connection as a subchannel that has one socket. */
+  /** channelz: the channel, with its connection as a subchannel and each pooled connection as one of its sockets. */
   channelzSnapshot(): ChannelSnapshot {
     const connection = this.#connection;
+    const open = this.#openConnections();
     const subchannels =
       connection === undefined
         ? []
@@ -102,27 +112,32 @@ export class ChannelImpl implements Channel, ConnectionEvents, ChannelzSource<Ch
               id: channelzIdOf(connection),
               target: connection.address,
               state: connection.isReady ? "READY" : this.#state,
-              stats: streamStats(connection.counters.stats()),
-              sockets: [snapshotSocket(connection.socket, connection.counters)],
+              stats: streamStats(open.map((each) => each.counters.stats())),
+              sockets: open.map((each) => snapshotSocket(each.socket, each.counters)),
             },
           ];
     return { id: channelzIdOf(this), target: this.target, state: this.#state, stats: this.counters.stats(), subchannels };
   }
 
   stats(): ChannelStats {
-    const connection = this.#connection;
     return {
       ...this.counters.stats(),
       target: this.target,
       state: this.#state,
-      connections: connection === undefined ? [] : [{ address: connection.address, isReady: connection.isReady, streams: connection.streamCount }],
+      connections: this.#openConnections().map((connection) => ({ address: connection.address, isReady: connection.isReady, streams: connection.streamCount })),
     };
+  }
+
+  /** The channel's connection and, with connectionsPerAddress, the pool's others. */
+  #openConnections(): ClientConnection[] {
+    const connection = this.#connection;
+    return connection === undefined ? [] : [connection, ...(this.#pool?.extras ?? [])];
   }
 
   /** The connected connection, or undefined: the synchronous fast path. */
   readyConnection(): ClientConnection | undefined {
     const connection = this.#connection;
-    if (this.#state === "READY" && connection !== undefined && connection.isReady) return connection;
+    if (this.#state === "READY" && connection !== undefined && connection.isReady) return this.#pool?.pick(connection) ?? connection;
     return undefined;
   }
 
@@ -211,13 +226,18 @@ export class ChannelImpl implements Channel, ConnectionEvents, ChannelzSource<Ch
 
   #connect(): void {
     this.#state = "CONNECTING";
-    const connection = new ClientConnection(this.#address, this.#credentials, this);
+    const connection = this.#openConnection(this);
     this.#connection = connection;
-    connection.unref();
     this.#connectTimer = setTimeout(() => {
       connection.destroy(Object.assign(new Error(`connect timed out after ${this.#backoff.connectTimeoutMs} ms`), { code: "ETIMEDOUT" }));
     }, this.#backoff.connectTimeoutMs);
     this.#connectTimer.unref();
+  }
+
+  #openConnection(events: ConnectionEvents): ClientConnection {
+    const connection = new ClientConnection(this.#address, this.#credentials, events);
+    connection.unref();
+    return connection;
   }
 
   /** ConnectionEvents: the connection is up; hand it to every waiting call. */
@@ -321,13 +341,18 @@ export class ChannelImpl implements Channel, ConnectionEvents, ChannelzSource<Ch
 function noop(): void {}
 
 // A subchannel's ChannelData counts calls; here every stream of the connection is one.
-function streamStats(socket: SocketStats): CallStats {
+function streamStats(sockets: readonly SocketStats[]): CallStats {
+  const sum = (count: (socket: SocketStats) => number): number => sockets.reduce((total, socket) => total + count(socket), 0);
+  const started = sum((socket) => socket.streamsStarted);
+  const succeeded = sum((socket) => socket.streamsSucceeded);
+  const failed = sum((socket) => socket.streamsFailed);
+  const lastStarts = sockets.map((socket) => socket.lastLocalStreamAt).filter((at) => at !== undefined);
   return {
-    callsStarted: socket.streamsStarted,
-    callsSucceeded: socket.streamsSucceeded,
-    callsFailed: socket.streamsFailed,
-    callsInFlight: socket.streamsStarted - socket.streamsSucceeded - socket.streamsFailed,
-    lastCallStartedAt: socket.lastLocalStreamAt,
+    callsStarted: started,
+    callsSucceeded: succeeded,
+    callsFailed: failed,
+    callsInFlight: started - succeeded - failed,
+    lastCallStartedAt: lastStarts.length === 0 ? undefined : Math.max(...lastStarts),
   };
 }
 
