@@ -1,6 +1,6 @@
 import protobuf from "protobufjs";
 import type { Field, Type } from "protobufjs";
-import type { Serializer } from "../definition.js";
+import type { Serializer, SerializerBatch } from "../definition.js";
 import { messageChecker } from "./message-check.js";
 
 /**
@@ -47,10 +47,29 @@ export function createProtobufSerializer<In = unknown, Out = In>(type: Type): Se
     serializeReserving(value: In, reservedBytes: number): Uint8Array {
       // Placeholder bytes written first; protobufjs then allocates and fills one buffer in finish().
       const writer = protobuf.Writer.create();
-      let remaining = reservedBytes;
-      for (; remaining >= 4; remaining -= 4) writer.fixed32(0);
-      for (; remaining > 0; remaining--) writer.uint32(0);
+      reserve(writer, reservedBytes);
       return type.encode(toMessage(value), writer).finish();
+    },
+    createBatch(): SerializerBatch<In> {
+      // One protobufjs writer for every message: one buffer allocated in finish() for all of them.
+      const writer = protobuf.Writer.create();
+      return {
+        get length() {
+          return writer.len;
+        },
+        append(value: In, reservedBytes: number): number {
+          const message = toMessage(value); // throws (before anything is written) for a value that does not fit
+          reserve(writer, reservedBytes);
+          const start = writer.len;
+          type.encode(message, writer);
+          return writer.len - start;
+        },
+        finish(): Uint8Array {
+          const bytes = writer.finish();
+          writer.reset();
+          return bytes;
+        },
+      };
     },
     deserialize(bytes: Uint8Array): Out {
       const reader = Buffer.isBuffer(bytes) ? new CheckedBufferReader(bytes) : bytes;
@@ -59,6 +78,13 @@ export function createProtobufSerializer<In = unknown, Out = In>(type: Type): Se
       return object as Out;
     },
   };
+}
+
+/** Writes `bytes` zero bytes, the room a caller fills in afterwards (a frame header). */
+function reserve(writer: protobuf.Writer, bytes: number): void {
+  let remaining = bytes;
+  for (; remaining >= 4; remaining -= 4) writer.fixed32(0);
+  for (; remaining > 0; remaining--) writer.uint32(0);
 }
 
 /**
