@@ -1,4 +1,6 @@
 import type { ChannelCredentials } from "../transport/tls.js";
+import type { Subchannel } from "./balancer/load-balancer.js";
+import type { ServiceConfig } from "./service-config/service-config.js";
 import type { CallCredentials } from "./credentials/call-credentials.js";
 import type { CallOptions } from "./call-options.js";
 import type { ClientInterceptor } from "./client-interceptor.js";
@@ -17,7 +19,7 @@ export interface BackoffOptions {
   readonly minConnectTimeoutMs?: number;
 }
 
-/** Options of a channel: one HTTP/2 connection to a target, shared by the clients that use it. */
+/** Options of a channel: the connections to a target's addresses, shared by the clients that use it. */
 export interface ChannelOptions {
   /** Default insecure(). */
   readonly credentials?: ChannelCredentials;
@@ -36,16 +38,40 @@ export interface ChannelOptions {
   readonly maxReceiveMessageBytes?: number;
   /** Largest request message sent (default 2^31-1). */
   readonly maxSendMessageBytes?: number;
+  /**
+   * The service config (grpc's service_config.proto as JSON, an object or its text) used when the
+   * resolver gives none: load balancing, per-method timeouts, limits, retries, hedging, health
+   * checking. createChannel throws TypeError naming the field if it is invalid.
+   */
+  readonly serviceConfig?: ServiceConfig | string;
+  /** The load-balancing policy when the service config names none: "pick_first" (the default), "round_robin", or a registered one. */
+  readonly loadBalancingPolicy?: string;
+  /** Read the service config from the target's DNS TXT record `_grpc_config.<host>` (gRFC A2); default false, as grpc-go. */
+  readonly serviceConfigFromDns?: boolean;
+  /** The least time between two DNS resolutions of the target, in ms (default 30000); re-resolution happens when a connection is lost or a GOAWAY arrives. */
+  readonly minResolutionIntervalMs?: number;
 }
 
 /** doc/connectivity-semantics-and-api.md: the state of a channel's connection. */
 export type ConnectivityState = "IDLE" | "CONNECTING" | "READY" | "TRANSIENT_FAILURE" | "SHUTDOWN";
 
-/** A connection to one target ("host:port", "[::1]:port", "dns:host:port", "unix:/path"), shared by clients. */
+/**
+ * The connections to one target ("host:port", "dns:///name:port", "ipv4:a:p,b:p", "unix:/path",
+ * or a scheme given to registerResolver), shared by clients.
+ */
 export interface Channel {
   readonly target: string;
-  /** The connection's state; calls made in TRANSIENT_FAILURE fail fast with UNAVAILABLE unless waitForReady. */
+  /** The channel's state (its load-balancing policy's); calls made in TRANSIENT_FAILURE fail fast with UNAVAILABLE unless waitForReady. */
   readonly state: ConnectivityState;
+  /** One subchannel per address the policy uses now, each with its own state (a snapshot: watch() each for changes). */
+  readonly subchannels: readonly Subchannel[];
+  /** Calls `listener` on every change of `state` until the returned function is called. */
+  watch(listener: (state: ConnectivityState) => void): () => void;
+  /**
+   * Resolves with the new state once it differs from `sourceState` (at once if it does already):
+   * doc/connectivity-semantics-and-api.md WaitForStateChange. Rejects with the signal's reason.
+   */
+  waitForStateChange(sourceState: ConnectivityState, options?: { readonly signal?: AbortSignal }): Promise<ConnectivityState>;
   /**
    * Connects now if idle, and resolves once the connection is READY (at once if it is). Rejects
    * with UNAVAILABLE when the attempt fails (waitForReady: keeps retrying with backoff instead), or
