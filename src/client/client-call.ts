@@ -13,6 +13,7 @@ import { errorFromResponseHeaders, statusFromTrailers } from "../transport/statu
 import type { WriteOptions } from "./call-options.js";
 import type { ChannelCall, ChannelImpl } from "./channel/channel.js";
 import { attachCallSite, copyError } from "./call-site.js";
+import { methodLimit } from "./service-config/method-call-options.js";
 import { ResponseDecoder, type DecodedResponseSink } from "./response-decoder.js";
 import type { CallListener, CallSetup } from "./call-setup.js";
 
@@ -47,13 +48,17 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
   #replayFrame: Uint8Array | undefined;
   #hasReplayed = false;
   #hasWritten = false;
+  readonly #maxSendMessageBytes: number;
 
   constructor(channel: ChannelImpl, setup: CallSetup, listener: CallListener) {
     this.#channel = channel;
     this.#setup = setup;
     this.#listener = listener;
     const isSingleResponse = setup.method.kind === "unary" || setup.method.kind === "client_streaming";
-    this.#decoder = new ResponseDecoder(setup.method.responseSerializer, channel.maxReceiveMessageBytes, isSingleResponse, this);
+    const config = channel.methodConfig(setup.method.path);
+    const maxReceiveMessageBytes = methodLimit(channel.maxReceiveMessageBytes, config?.maxResponseMessageBytes);
+    this.#maxSendMessageBytes = methodLimit(channel.maxSendMessageBytes, config?.maxRequestMessageBytes);
+    this.#decoder = new ResponseDecoder(setup.method.responseSerializer, maxReceiveMessageBytes, isSingleResponse, this);
     this.#metadata = setup.metadata;
   }
 
@@ -69,7 +74,7 @@ export class ClientCall implements ChannelCall, DecodedResponseSink {
   /** Serializes and frames a request; throws INTERNAL (serializer) or RESOURCE_EXHAUSTED (maxSendMessageBytes). */
   encodeRequest(message: unknown, options?: WriteOptions): Uint8Array | Promise<Uint8Array> {
     const compression = options?.compress === false ? undefined : this.#setup.compression;
-    return encodeMessage(this.#setup.method.requestSerializer, message, compression, this.#channel.maxSendMessageBytes);
+    return encodeMessage(this.#setup.method.requestSerializer, message, compression, this.#maxSendMessageBytes);
   }
 
   /**

@@ -7,6 +7,7 @@ import type { CallOptions, WriteOptions } from "./call-options.js";
 import type { BidiStreamingCall, ClientStreamingCall } from "./calls.js";
 import { attachCallSite, type CallSite } from "./call-site.js";
 import { deadlineOf, withDefaults, type ClientContext } from "./client-context.js";
+import { withMethodConfig } from "./service-config/method-call-options.js";
 import type { IncomingResponse } from "./client-interceptor.js";
 import { CALL_SITE, type TracedCall } from "./invoke.js";
 import { RequestQueue } from "./request-queue.js";
@@ -29,7 +30,7 @@ export class StreamingCall implements BidiStreamingCall<unknown, unknown>, Clien
   #responses: AsyncIterator<unknown> | undefined;
 
   constructor(context: ClientContext, method: AnyMethodDefinition, requests: RequestSource<unknown> | undefined, callOptions: CallOptions | undefined, callSite: CallSite) {
-    const options = withDefaults(context.defaultCallOptions, callOptions);
+    const options = withMethodConfig(withDefaults(context.defaultCallOptions, callOptions), context.channel.methodConfig(method.path));
     let deadline: number | undefined;
     let invalidOptions: unknown;
     try {

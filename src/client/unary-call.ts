@@ -7,6 +7,7 @@ import type { CallOptions } from "./call-options.js";
 import type { CallListener } from "./call-setup.js";
 import { ClientCall } from "./client-call.js";
 import { deadlineOf, withDefaults, type ClientContext } from "./client-context.js";
+import { withMethodConfig } from "./service-config/method-call-options.js";
 import { addCredentialMetadata, credentialsOf } from "./credentials/credential-metadata.js";
 
 /**
@@ -20,7 +21,7 @@ export function callUnary(
   request: unknown,
   callOptions: CallOptions | undefined,
 ): Promise<unknown> {
-  const options = withDefaults(context.defaultCallOptions, callOptions);
+  const options = withMethodConfig(withDefaults(context.defaultCallOptions, callOptions), context.channel.methodConfig(method.path));
   return new Promise((resolve, reject) => {
     let deadline: number | undefined;
     let compression: Compression | undefined;

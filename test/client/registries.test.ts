@@ -1,0 +1,137 @@
+import http2 from "node:http2";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  createChannel,
+  createClient,
+  registerLoadBalancer,
+  registerResolver,
+  type Channel,
+  type ResolvedAddress,
+  type ResolutionListener,
+  type Subchannel,
+} from "../../src/index.js";
+import { Echo } from "./grpc-js-peer.js";
+import { startOwnServer, type OwnPeer } from "./own-server.js";
+import { frameOf } from "./raw-server.js";
+
+const peers: OwnPeer[] = [];
+const channels: Channel[] = [];
+
+afterEach(async () => {
+  for (const channel of channels.splice(0)) channel.close();
+  await Promise.all(peers.splice(0).map((peer) => peer.close()));
+});
+
+async function backend(host: string): Promise<OwnPeer> {
+  const peer = await startOwnServer({ unary: async () => ({ message: host }) } as never, { listen: { host } });
+  peers.push(peer);
+  return peer;
+}
+
+describe("a resolver of one's own (registerResolver)", () => {
+  it("gives the channel its addresses, follows its updates, and hears every resolveNow", async () => {
+    // Service discovery as a map from service name to addresses; a real one would watch Consul or etcd.
+    const registry = new Map<string, ResolvedAddress[]>();
+    const listeners = new Set<ResolutionListener>();
+    let resolveNowCalls = 0;
+    registerResolver("test-registry", {
+      validate(target) {
+        if (target.endpoint === "") throw new TypeError(`invalid target ${JSON.stringify(target.text)}: name a service`);
+      },
+      create(target, listener) {
+        const report = (): void => listener.onResolution({ addresses: registry.get(target.endpoint) ?? [] });
+        listeners.add(listener);
+        queueMicrotask(report);
+        return {
+          resolveNow: () => (resolveNowCalls++, report()),
+          close: () => listeners.delete(listener),
+        };
+      },
+    });
+    const [a, b] = [await backend("127.0.0.1"), await backend("127.0.0.2")];
+    registry.set("echo", [{ kind: "tcp", host: "127.0.0.1", port: a.port }]);
+    const channel = createChannel("test-registry:echo", { loadBalancingPolicy: "round_robin" });
+    channels.push(channel);
+    expect(channel.target).toBe("test-registry:echo");
+    const client = createClient(Echo, { channel });
+    expect(await client.unary({})).toMatchObject({ message: "127.0.0.1" });
+
+    registry.set("echo", [{ kind: "tcp", host: "127.0.0.2", port: b.port }]);
+    for (const listener of listeners) listener.onResolution({ addresses: registry.get("echo")! });
+    expect(await client.unary({}, { waitForReady: true, timeoutMs: 10_000 })).toMatchObject({ message: "127.0.0.2" });
+
+    // Losing a connection makes the channel ask the resolver again, which now says 127.0.0.1.
+    registry.set("echo", [{ kind: "tcp", host: "127.0.0.1", port: a.port }]);
+    await b.close();
+    expect(await client.unary({}, { waitForReady: true, timeoutMs: 10_000 })).toMatchObject({ message: "127.0.0.1" });
+    expect(resolveNowCalls).toBeGreaterThan(0);
+    expect(() => createChannel("test-registry:")).toThrow(/name a service/);
+    channel.close();
+    expect(listeners.size).toBe(0);
+  });
+
+  it("rejects a scheme that is not a URI scheme", () => {
+    expect(() => registerResolver("Bad_Scheme", { create: () => ({ resolveNow() {}, close() {} }) })).toThrow(TypeError);
+  });
+});
+
+describe("a load-balancing policy of one's own (registerLoadBalancer)", () => {
+  it("creates subchannels, publishes its picker, and is chosen by loadBalancingPolicy", async () => {
+    // "last_ready": every call goes to the READY subchannel of the last address.
+    registerLoadBalancer("test_last_ready", {
+      create(helper) {
+        let subchannels: Subchannel[] = [];
+        const publish = (): void => {
+          const last = subchannels.at(-1);
+          const isReady = last?.state === "READY";
+          helper.updateState(isReady ? "READY" : "CONNECTING", { pick: () => (isReady ? last : undefined) });
+        };
+        return {
+          updateAddresses(addresses) {
+            for (const old of subchannels) helper.removeSubchannel(old);
+            subchannels = addresses.map((address) => helper.createSubchannel(address));
+            for (const subchannel of subchannels) {
+              subchannel.watch(publish);
+              subchannel.connect();
+            }
+            publish();
+          },
+          onResolutionError() {},
+          exitIdle() {},
+          close() {
+            for (const old of subchannels) helper.removeSubchannel(old);
+          },
+        };
+      },
+    });
+    const [a, b] = [await backend("127.0.0.1"), await backend("127.0.0.2")];
+    const channel = createChannel(`ipv4:127.0.0.1:${a.port},127.0.0.2:${b.port}`, { loadBalancingPolicy: "test_last_ready" });
+    channels.push(channel);
+    const client = createClient(Echo, { channel });
+    for (let i = 0; i < 3; i++) expect(await client.unary({}, { waitForReady: true, timeoutMs: 10_000 })).toMatchObject({ message: "127.0.0.2" });
+  });
+});
+
+describe("unix-abstract: targets", () => {
+  it.skipIf(process.platform !== "linux")("connect to a Linux abstract socket", async () => {
+    const name = `h2grpc-test-${process.pid}-${Date.now()}`;
+    const server = http2.createServer();
+    server.on("stream", (stream) => {
+      stream.on("data", () => {});
+      stream.on("end", () => {
+        stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+        stream.once("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+        stream.end(frameOf(Echo.methods.unary!.responseSerializer.serialize({ message: "abstract" })));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(`\0${name}`, resolve));
+    const channel = createChannel(`unix-abstract:${name}`);
+    channels.push(channel);
+    try {
+      expect(await createClient(Echo, { channel }).unary({})).toMatchObject({ message: "abstract" });
+    } finally {
+      channel.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
