@@ -1,18 +1,24 @@
+import { mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from "node:fs";
 import http2 from "node:http2";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   createChannel,
   createClient,
+  GrpcError,
   registerLoadBalancer,
   registerResolver,
   type Channel,
   type ResolvedAddress,
   type ResolutionListener,
+  Status,
   type Subchannel,
 } from "../../src/index.js";
 import { Echo } from "./grpc-js-peer.js";
 import { startOwnServer, type OwnPeer } from "./own-server.js";
 import { frameOf } from "./raw-server.js";
+import { callUntil } from "../fleet/fleet-calls.js";
 
 const peers: OwnPeer[] = [];
 const channels: Channel[] = [];
@@ -29,6 +35,44 @@ async function backend(host: string): Promise<OwnPeer> {
 }
 
 describe("a resolver of one's own (registerResolver)", () => {
+  it("the README's hostsfile resolver: the channel follows the file's edits", async () => {
+    // As in README "Running a fleet", word for word but for the paths.
+    registerResolver("hostsfile", {
+      defaultAuthority: () => "orders", // the :authority calls carry
+      create(target, listener) {
+        // target.endpoint is what follows "hostsfile:", here a path.
+        const read = (): void => {
+          try {
+            const replicas: { host: string; port: number }[] = JSON.parse(readFileSync(target.endpoint, "utf8"));
+            listener.onResolution({ addresses: replicas.map(({ host, port }) => ({ kind: "tcp", host, port })) });
+          } catch (error) {
+            listener.onResolutionError(new GrpcError(Status.UNAVAILABLE, `cannot read ${target.endpoint}: ${String(error)}`));
+          }
+        };
+        queueMicrotask(read); // report later, never from inside create()
+        const watcher = watch(target.endpoint, read);
+        return { resolveNow: read, close: () => watcher.close() };
+      },
+    });
+    const dir = mkdtempSync(path.join(tmpdir(), "h2grpc-hostsfile-"));
+    try {
+      const file = path.join(dir, "orders.json");
+      const [a, b] = [await backend("127.0.0.1"), await backend("127.0.0.2")];
+      writeFileSync(file, JSON.stringify([{ host: "127.0.0.1", port: a.port }]));
+      const channel = createChannel(`hostsfile:${file}`, { loadBalancingPolicy: "round_robin" });
+      channels.push(channel);
+      const client = createClient(Echo, { channel });
+      expect(await client.unary({})).toMatchObject({ message: "127.0.0.1" });
+      expect((channel as unknown as { authority: string }).authority).toBe("orders");
+      writeFileSync(file, JSON.stringify([{ host: "127.0.0.2", port: b.port }]));
+      // fs.watch reports the edit when it will: call until the channel has followed it.
+      await callUntil(channel, (host) => host === "127.0.0.2");
+      expect(channel.subchannels.map((s) => s.name)).toEqual([`127.0.0.2:${b.port}`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("gives the channel its addresses, follows its updates, and hears every resolveNow", async () => {
     // Service discovery as a map from service name to addresses; a real one would watch Consul or etcd.
     const registry = new Map<string, ResolvedAddress[]>();
