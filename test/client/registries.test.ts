@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from "node:fs";
-import http2 from "node:http2";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -17,7 +16,6 @@ import {
 } from "../../src/index.js";
 import { Echo } from "./grpc-js-peer.js";
 import { startOwnServer, type OwnPeer } from "./own-server.js";
-import { frameOf } from "./raw-server.js";
 import { callUntil } from "../fleet/fleet-calls.js";
 
 const peers: OwnPeer[] = [];
@@ -153,29 +151,5 @@ describe("a load-balancing policy of one's own (registerLoadBalancer)", () => {
     channels.push(channel);
     const client = createClient(Echo, { channel });
     for (let i = 0; i < 3; i++) expect(await client.unary({}, { waitForReady: true, timeoutMs: 10_000 })).toMatchObject({ message: "127.0.0.2" });
-  });
-});
-
-describe("unix-abstract: targets", () => {
-  it.skipIf(process.platform !== "linux")("connect to a Linux abstract socket", async () => {
-    const name = `h2grpc-test-${process.pid}-${Date.now()}`;
-    const server = http2.createServer();
-    server.on("stream", (stream) => {
-      stream.on("data", () => {});
-      stream.on("end", () => {
-        stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
-        stream.once("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
-        stream.end(frameOf(Echo.methods.unary!.responseSerializer.serialize({ message: "abstract" })));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(`\0${name}`, resolve));
-    const channel = createChannel(`unix-abstract:${name}`);
-    channels.push(channel);
-    try {
-      expect(await createClient(Echo, { channel }).unary({})).toMatchObject({ message: "abstract" });
-    } finally {
-      channel.close();
-      await new Promise((resolve) => server.close(resolve));
-    }
   });
 });
