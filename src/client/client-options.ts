@@ -50,6 +50,12 @@ export interface ChannelOptions {
   readonly serviceConfigFromDns?: boolean;
   /** The least time between two DNS resolutions of the target, in ms (default 30000); re-resolution happens when a connection is lost or a GOAWAY arrives. */
   readonly minResolutionIntervalMs?: number;
+  /** Retry and hedge calls as the service config's policies say (default true; gRFC A6 "Disabling Retries"). */
+  readonly enableRetries?: boolean;
+  /** The request bytes all calls of the channel may keep for retries and hedges (default 16 MiB). */
+  readonly retryBufferBytes?: number;
+  /** The request bytes one call may keep for retries and hedges (default 1 MiB); a call that sends more stays on its current attempt. */
+  readonly perCallRetryBufferBytes?: number;
 }
 
 /** doc/connectivity-semantics-and-api.md: the state of a channel's connection. */

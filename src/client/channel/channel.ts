@@ -10,9 +10,11 @@ import { SubchannelImpl } from "../balancer/subchannel.js";
 import type { Channel, ChannelOptions, ConnectivityState } from "../client-options.js";
 import type { MethodConfig } from "../service-config/method-config.js";
 import type { ParsedServiceConfig } from "../service-config/service-config.js";
+import { ChannelRetrySettings } from "../retry/call-retry-settings.js";
 import { ChannelConnections } from "./channel-connections.js";
 import { balancingSettings } from "./channel-settings.js";
 import { ResolvingBalancer, type BalancingSettings } from "./resolving-balancer.js";
+import { StateWatchers } from "./state-watchers.js";
 
 /** A call the channel can end when it closes. */
 export interface ChannelCall {
@@ -45,6 +47,8 @@ export class ChannelImpl implements Channel {
   readonly isSecure: boolean;
   readonly maxReceiveMessageBytes: number;
   readonly maxSendMessageBytes: number;
+  /** Retries and hedges: whether they are on, the replay budget, the throttle (gRFC A6). */
+  readonly retries: ChannelRetrySettings;
   readonly #options: ChannelOptions;
   readonly #settings: BalancingSettings;
   readonly #connections: ChannelConnections;
@@ -54,14 +58,14 @@ export class ChannelImpl implements Channel {
   #picker: Picker = QUEUE_PICKER;
   #error: GrpcError | undefined;
   #waiters: ConnectionWaiter[] = [];
-  readonly #stateListeners = new Set<(state: ConnectivityState) => void>();
+  readonly #watchers = new StateWatchers();
   #idleTimer: NodeJS.Timeout | undefined;
   readonly #calls = new Set<ChannelCall>();
   // Referenced while calls are in flight, so a pending call keeps the process alive (as an
   // outstanding node:http request does) while connections and every other timer stay unref()ed.
   #callRef: NodeJS.Timeout | undefined;
 
-  /** Throws TypeError for a malformed target or service config, RangeError for a non-positive time or size option. */
+  /** Throws TypeError for a malformed target or service config, RangeError for a time or size option out of range. */
   constructor(target: string, options: ChannelOptions = {}) {
     for (const name of ["keepaliveTimeMs", "keepaliveTimeoutMs", "idleTimeoutMs", "maxReceiveMessageBytes", "maxSendMessageBytes"] as const) {
       const value = options[name];
@@ -80,6 +84,8 @@ export class ChannelImpl implements Channel {
     this.maxReceiveMessageBytes = options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_MESSAGE_BYTES;
     this.maxSendMessageBytes = options.maxSendMessageBytes ?? DEFAULT_MAX_SEND_MESSAGE_BYTES;
     this.#serviceConfig = this.#settings.defaultServiceConfig;
+    this.retries = new ChannelRetrySettings(options);
+    this.retries.setThrottling(this.#serviceConfig?.retryThrottling);
     this.#connections = new ChannelConnections(target, defaultAuthority, credentials, options, {
       hasCalls: () => this.#calls.size > 0,
       isClosing: () => this.#state === "SHUTDOWN",
@@ -156,26 +162,11 @@ export class ChannelImpl implements Channel {
   }
 
   watch(listener: (state: ConnectivityState) => void): () => void {
-    this.#stateListeners.add(listener);
-    return () => this.#stateListeners.delete(listener);
+    return this.#watchers.watch(listener);
   }
 
   waitForStateChange(sourceState: ConnectivityState, options: { readonly signal?: AbortSignal } = {}): Promise<ConnectivityState> {
-    if (this.#state !== sourceState) return Promise.resolve(this.#state);
-    const { signal } = options;
-    if (signal?.aborted === true) return Promise.reject(GrpcError.from(signal.reason, Status.CANCELLED));
-    return new Promise((resolve, reject) => {
-      const onAbort = (): void => {
-        unwatch();
-        reject(GrpcError.from(signal?.reason, Status.CANCELLED));
-      };
-      const unwatch = this.watch((state) => {
-        unwatch();
-        signal?.removeEventListener("abort", onAbort);
-        resolve(state);
-      });
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
+    return this.#watchers.waitForChange(() => this.#state, sourceState, options.signal);
   }
 
   /** Counts a call in flight: it keeps the process alive and the channel out of idle. */
@@ -206,7 +197,7 @@ export class ChannelImpl implements Channel {
     this.#calls.clear();
     this.#balancing?.close();
     this.#balancing = undefined;
-    this.#stateListeners.clear();
+    this.#watchers.clear();
   }
 
   #pick(path: string): ClientConnection | GrpcError | undefined {
@@ -229,6 +220,7 @@ export class ChannelImpl implements Channel {
       onServiceConfig: (config) => {
         const isHealthChange = config?.healthCheckServiceName !== this.#serviceConfig?.healthCheckServiceName;
         this.#serviceConfig = config;
+        this.retries.setThrottling(config?.retryThrottling);
         if (isHealthChange) this.#connections.refreshHealthChecks();
       },
     });
@@ -259,7 +251,7 @@ export class ChannelImpl implements Channel {
   #setState(state: ConnectivityState): void {
     if (state === this.#state) return;
     this.#state = state;
-    for (const listener of [...this.#stateListeners]) listener(state);
+    this.#watchers.notify(state);
   }
 
   #armIdleTimer(): void {
