@@ -1,4 +1,6 @@
 // The public API of h2grpc. Everything a user imports comes from here.
+import { enableTraceLogFromEnvironment } from "./telemetry/trace-log.js";
+
 export { Status, isStatus } from "./status.js";
 export { GrpcError, type GrpcErrorOptions } from "./grpc-error.js";
 export { Metadata, type MetadataValue, type MetadataValueFor } from "./metadata.js";
@@ -61,7 +63,7 @@ export type {
   ServiceImpl,
 } from "./server/service-impl.js";
 export type { IncomingCall, ServerInvoke, ServerInterceptor } from "./server/server-interceptor.js";
-export type { Server, ServerOptions, ServerKeepaliveOptions, ListenOptions, CloseOptions } from "./server/server-options.js";
+export type { Server, ServerOptions, ServerKeepaliveOptions, ServerStats, ListenOptions, CloseOptions } from "./server/server-options.js";
 
 // Client.
 export { createClient, closeClient } from "./client/client.js";
@@ -87,7 +89,7 @@ export type {
   LooseCall,
   ServiceClient,
 } from "./client/service-client.js";
-export type { BackoffOptions, ChannelOptions, Channel, ClientOptions, ConnectivityState } from "./client/client-options.js";
+export type { BackoffOptions, ChannelOptions, Channel, ChannelStats, ClientOptions, ConnectivityState } from "./client/client-options.js";
 // Resolvers, load balancing and service config (README "Running a fleet").
 export { registerResolver } from "./client/resolver/resolver-registry.js";
 export type { ResolvedAddress, Resolution, ResolutionListener, Resolver, ResolverFactory, ResolverOptions } from "./client/resolver/resolver.js";
@@ -123,3 +125,30 @@ export {
   type ExtensionRequest,
 } from "./services/reflection-service.js";
 export { createReflectionClient, type ReflectionClient, type ReflectionClientOptions } from "./services/reflection-client.js";
+
+// Observability (README, Observability): diagnostics channels, the trace log, call counters, and
+// the observer API that instrumentations (h2grpc/opentelemetry) are built on.
+export {
+  CLIENT_CALL_CHANNEL,
+  SERVER_CALL_CHANNEL,
+  CLIENT_CONNECTION_CHANNEL,
+  SERVER_CONNECTION_CHANNEL,
+  type ClientCallMessage,
+  type ServerCallMessage,
+} from "./telemetry/diagnostics.js";
+export { enableTraceLog, type TraceLogOptions, type TraceEvent, type TraceCategory } from "./telemetry/trace-log.js";
+export type { CallStats } from "./telemetry/call-counters.js";
+export { addCallObserver } from "./telemetry/observers.js";
+export type {
+  CallObserver,
+  ClientCallInfo,
+  ClientCallObservation,
+  ClientAttemptInfo,
+  ClientAttemptObservation,
+  ServerCallInfo,
+  ServerCallObservation,
+  ConnectionEvent,
+} from "./telemetry/call-observer.js";
+
+// H2GRPC_TRACE=all (or call, connection) turns the trace log on from the environment.
+enableTraceLogFromEnvironment();

@@ -11,17 +11,26 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   root: ["root"],
   framing: ["root", "framing"],
   codec: ["root", "framing", "codec"],
-  transport: ["root", "framing", "transport"], // never messages: no codec (the grpc-go split)
-  server: ["root", "framing", "codec", "transport", "server"], // never the client
-  client: ["root", "framing", "codec", "transport", "client"], // never the server
+  // What the pipelines report to observers (diagnostics channels, the trace log, OpenTelemetry).
+  telemetry: ["root", "telemetry"],
+  transport: ["root", "framing", "telemetry", "transport"], // never messages: no codec (the grpc-go split)
+  server: ["root", "framing", "codec", "telemetry", "transport", "server"], // never the client
+  client: ["root", "framing", "codec", "telemetry", "transport", "client"], // never the server
   // Standard services: the server side on the server API, the client side (reflection) on the client API.
   services: ["root", "codec", "server", "client", "services", "index"],
   cli: ["root", "codec", "services", "index", "cli"], // thin: the public API, plus codec and services internals
-  index: ["root", "framing", "codec", "transport", "server", "client", "services"],
+  index: ["root", "framing", "codec", "telemetry", "transport", "server", "client", "services"],
+  // h2grpc/opentelemetry: its own entry point, the only code that loads @opentelemetry/api.
+  opentelemetry: ["root", "telemetry", "opentelemetry"],
 };
 
 // Runtime dependency rule (CONTRIBUTING.md §3): node built-ins and protobufjs only.
 const isAllowedPackage = (specifier: string): boolean => specifier.startsWith("node:") || /^protobufjs(\/|$)/.test(specifier);
+
+// The transport seam (ARCHITECTURE.md §2): only src/transport touches the network; the call
+// pipelines above it see calls, frames and statuses.
+const NETWORK_MODULES = new Set(["node:http2", "node:http", "node:https", "node:net", "node:tls", "node:dns", "node:dgram"]);
+const NETWORK_FREE_LAYERS = new Set(["server", "client", "codec", "framing", "root"]);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -53,7 +62,9 @@ for (const file of files) {
   for (const specifier of importsOf(readFileSync(file, "utf8"))) {
     const where = `${path.relative(SRC, file)} imports "${specifier}"`;
     if (!specifier.startsWith(".")) {
-      if (!isAllowedPackage(specifier)) violations.push(`${where}: only node: built-ins and protobufjs at run time`);
+      const isOptionalPeer = from === "opentelemetry" && specifier === "@opentelemetry/api";
+      if (!isAllowedPackage(specifier) && !isOptionalPeer) violations.push(`${where}: only node: built-ins and protobufjs at run time`);
+      if (NETWORK_MODULES.has(specifier) && NETWORK_FREE_LAYERS.has(from)) violations.push(`${where}: only src/transport touches the network`);
       continue;
     }
     const target = path.resolve(path.dirname(file), specifier);

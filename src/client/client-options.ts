@@ -1,3 +1,4 @@
+import type { CallStats } from "../telemetry/call-counters.js";
 import type { ChannelCredentials } from "../transport/tls.js";
 import type { Subchannel } from "./balancer/load-balancer.js";
 import type { ServiceConfig } from "./service-config/service-config.js";
@@ -61,6 +62,14 @@ export interface ChannelOptions {
 /** doc/connectivity-semantics-and-api.md: the state of a channel's connection. */
 export type ConnectivityState = "IDLE" | "CONNECTING" | "READY" | "TRANSIENT_FAILURE" | "SHUTDOWN";
 
+/** A channel's live counters and connections (Channel.stats()). */
+export interface ChannelStats extends CallStats {
+  readonly target: string;
+  readonly state: ConnectivityState;
+  /** The open connections: where each goes, whether it takes calls, how many streams are open on it. */
+  readonly connections: readonly { readonly address: string; readonly isReady: boolean; readonly streams: number }[];
+}
+
 /**
  * The connections to one target ("host:port", "dns:///name:port", "ipv4:a:p,b:p", "unix:/path",
  * or a scheme given to registerResolver), shared by clients.
@@ -86,6 +95,8 @@ export interface Channel {
   connect(options?: { readonly waitForReady?: boolean; readonly signal?: AbortSignal }): Promise<void>;
   /** Ends every call (CANCELLED... or UNAVAILABLE) and the connection; no timer keeps the process alive afterwards. */
   close(): void;
+  /** The channel's calls so far (started, succeeded, failed, in flight, when the last started) and its connections. */
+  stats(): ChannelStats;
 }
 
 /** Options of createClient: a channel (or what to make one from) plus per-client defaults. */

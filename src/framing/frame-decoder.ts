@@ -23,11 +23,6 @@ export class FrameDecoder {
     this.#maxMessageBytes = maxMessageBytes;
   }
 
-  /** True while a frame has started but not completed. */
-  get isInsideFrame(): boolean {
-    return this.#headerFilled > 0 || this.#payload !== undefined;
-  }
-
   /**
    * Consumes a chunk and returns the frames it completes; throws RESOURCE_EXHAUSTED for a frame
    * over the limit and INTERNAL for a flag other than 0 or 1. After a throw the decoder is unusable.

@@ -1,69 +1,24 @@
-import type { AnyMethodDefinition } from "../definition.js";
-import { GrpcError } from "../grpc-error.js";
-import { Status } from "../status.js";
-import type { IncomingCall, ServerInvoke } from "./server-interceptor.js";
-import type {
-  AnyHandler,
-  BidiStreamingHandler,
-  ClientStreamingHandler,
-  ServerStreamingHandler,
-  UnaryHandler,
-} from "./service-impl.js";
+import type { AnyMethodDefinition, MethodKind } from "../definition.js";
+import { HandlerOutcome, type AnyHandlerFunction } from "./handler-outcome.js";
+import type { ServerInvoke } from "./server-interceptor.js";
+import type { AnyHandler } from "./service-impl.js";
+
+// The four handler shapes (service-impl.ts), told apart only here: whether the handler takes one
+// request (or the async iterable of them), and whether it returns one response (or an iterable).
+const SHAPES: Readonly<Record<MethodKind, { readonly takesSingleRequest: boolean; readonly isSingleResponse: boolean }>> = {
+  unary: { takesSingleRequest: true, isSingleResponse: true },
+  server_streaming: { takesSingleRequest: true, isSingleResponse: false },
+  client_streaming: { takesSingleRequest: false, isSingleResponse: true },
+  bidi_streaming: { takesSingleRequest: false, isSingleResponse: false },
+};
 
 /**
- * Turns one of the four handler shapes into the single invoke shape interceptors wrap
- * (ARCHITECTURE.md §4, §5): requests in as an async iterable, responses out as one. Used only when the
- * server has interceptors; without them the server calls handlers directly.
+ * Turns one of the four handler shapes into the one invoke shape every call runs through, with or
+ * without interceptors (ARCHITECTURE.md §2, §5): requests in as an async iterable, a HandlerOutcome
+ * out.
  */
 export function adaptHandler(method: AnyMethodDefinition, handler: AnyHandler): ServerInvoke {
-  switch (method.kind) {
-    case "unary": {
-      const unary = handler as UnaryHandler<unknown, unknown>;
-      return async function* (call: IncomingCall) {
-        yield await unary(await readSingleRequest(call.requests), call.context);
-      };
-    }
-    case "server_streaming": {
-      const serverStreaming = handler as ServerStreamingHandler<unknown, unknown>;
-      return async function* (call: IncomingCall) {
-        yield* serverStreaming(await readSingleRequest(call.requests), call.context);
-      };
-    }
-    case "client_streaming": {
-      const clientStreaming = handler as ClientStreamingHandler<unknown, unknown>;
-      return async function* (call: IncomingCall) {
-        yield await clientStreaming(call.requests, call.context);
-      };
-    }
-    case "bidi_streaming": {
-      const bidi = handler as BidiStreamingHandler<unknown, unknown>;
-      return async function* (call: IncomingCall) {
-        yield* bidi(call.requests, call.context);
-      };
-    }
-  }
-}
-
-/**
- * Reads the one request of a unary or server-streaming call and checks the client sent no other;
- * throws INTERNAL for zero or two requests (grpc-go's cardinality check) and whatever the request
- * stream throws (CANCELLED, a framing error).
- */
-export async function readSingleRequest(requests: AsyncIterable<unknown>): Promise<unknown> {
-  const iterator = requests[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (first.done === true) throw noRequest();
-  const second = await iterator.next();
-  if (second.done !== true) throw tooManyRequests();
-  return first.value;
-}
-
-/** The error for a unary or server-streaming call whose client half-closed without a request. */
-export function noRequest(): GrpcError {
-  return new GrpcError(Status.INTERNAL, "cardinality violation: received no request message for a non-client-streaming RPC");
-}
-
-/** The error for a unary or server-streaming call whose client sent a second request. */
-export function tooManyRequests(): GrpcError {
-  return new GrpcError(Status.INTERNAL, "cardinality violation: received more than one request message for a non-client-streaming RPC");
+  const { takesSingleRequest, isSingleResponse } = SHAPES[method.kind];
+  const run = handler as AnyHandlerFunction;
+  return (call) => new HandlerOutcome(takesSingleRequest, isSingleResponse, run, call);
 }

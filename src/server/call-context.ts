@@ -1,4 +1,4 @@
-import type { PeerCertificate } from "node:tls";
+import type { PeerCertificate } from "../transport/tls.js";
 import type { AnyMethodDefinition } from "../definition.js";
 import type { Metadata } from "../metadata.js";
 

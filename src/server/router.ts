@@ -1,4 +1,4 @@
-import type { AnyMethodDefinition, ServiceDefinition } from "../definition.js";
+import type { AnyMethodDefinition, Serializer, ServiceDefinition } from "../definition.js";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
 import { applyInterceptors } from "../interceptor.js";
@@ -6,12 +6,19 @@ import { adaptHandler } from "./adapt-handler.js";
 import type { ServerInterceptor, ServerInvoke } from "./server-interceptor.js";
 import type { AnyHandler } from "./service-impl.js";
 
-/** One registered method: its definition, the user's handler and, with interceptors, the composed onion. */
+/** One registered method: its definition and the invoke every call of it runs. */
 export interface Route {
   readonly method: AnyMethodDefinition;
-  readonly handler: AnyHandler;
-  /** The handler wrapped in the server's interceptors; undefined when there are none (the fast path). */
-  readonly invoke: ServerInvoke | undefined;
+  /** The method's protobuf serializers, paired once so that no call allocates the pair. */
+  readonly protoSerializers: MessageSerializers;
+  /** The adapted handler (adapt-handler.ts), wrapped in the server's interceptors when it has any. */
+  readonly invoke: ServerInvoke;
+}
+
+/** A call's request and response serializers, in the codec its request named. */
+export interface MessageSerializers {
+  readonly request: Serializer<unknown, unknown>;
+  readonly response: Serializer<unknown, unknown>;
 }
 
 /** Maps ":path" to registered methods with one Map lookup, and words the UNIMPLEMENTED errors as grpc-go does. */
@@ -40,10 +47,9 @@ export class Router {
       if (typeof handler !== "function") {
         throw new TypeError(`handler for ${method.path} (${localName}) must be a function, got ${typeof handler}`);
       }
-      const typed = handler as AnyHandler;
-      const invoke =
-        this.#interceptors.length === 0 ? undefined : applyInterceptors(adaptHandler(method, typed), this.#interceptors);
-      this.#routes.set(method.path, { method, handler: typed, invoke });
+      const invoke = applyInterceptors(adaptHandler(method, handler as AnyHandler), this.#interceptors);
+      const protoSerializers = { request: method.requestSerializer, response: method.responseSerializer };
+      this.#routes.set(method.path, { method, protoSerializers, invoke });
     }
     this.#services.set(definition.typeName, definition);
   }

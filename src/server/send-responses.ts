@@ -1,20 +1,69 @@
-import type http2 from "node:http2";
+import { GrpcError } from "../grpc-error.js";
+import { Status } from "../status.js";
+import { HandlerOutcome, type OutcomeSink } from "./handler-outcome.js";
 import type { ServerCall } from "./server-call.js";
 
 /**
- * Writes every response of `responses` and then the OK status, or the error it throws. The next
- * value is pulled only after the previous frame was accepted (write returned true or 'drain'
- * fired), so a slow reader pauses the generator. When the call ends early (cancel, deadline),
- * the loop breaks and `for await` returns the generator, running its finally blocks.
+ * Sends what an invoke returned (ARCHITECTURE.md §2): a HandlerOutcome straight from the handler
+ * (the fast case), or the async iterable an interceptor made of it. A unary or client-streaming
+ * method sends exactly one response; a streaming one every response, pulled only after the
+ * previous frame was accepted (backpressure), then the status.
  */
-export async function sendResponses(call: ServerCall, responses: AsyncIterable<unknown> | Iterable<unknown>): Promise<void> {
+export function sendResponses(call: ServerCall, responses: AsyncIterable<unknown>): void {
+  if (responses instanceof HandlerOutcome) return responses.run(new OutcomeSender(call, responses.isSingleResponse));
+  if (isSingleResponse(call)) void sendSingle(call, readOne(responses));
+  else void sendAll(call, responses);
+}
+
+/** Sends a handler's result as the call's response(s), or fails the call with what it threw. */
+class OutcomeSender implements OutcomeSink {
+  readonly #call: ServerCall;
+  readonly #isSingleResponse: boolean;
+
+  constructor(call: ServerCall, isSingleResponse: boolean) {
+    this.#call = call;
+    this.#isSingleResponse = isSingleResponse;
+  }
+
+  onResult(result: unknown): void {
+    if (this.#isSingleResponse) void sendSingle(this.#call, result);
+    else void sendAll(this.#call, result);
+  }
+
+  onError(error: unknown): void {
+    this.#call.fail(error);
+  }
+}
+
+function isSingleResponse(call: ServerCall): boolean {
+  return call.method.kind === "unary" || call.method.kind === "client_streaming";
+}
+
+/** Sends the one response of a unary or client-streaming call, or the error it settles with. */
+async function sendSingle(call: ServerCall, response: unknown): Promise<void> {
   try {
-    for await (const message of responses) {
+    const result = await response;
+    if (call.isFinished) return; // a late result after the deadline or a cancel is dropped
+    const encoded = call.encode(result);
+    call.finishOk(encoded instanceof Promise ? await encoded : encoded);
+  } catch (error) {
+    call.fail(error);
+  }
+}
+
+/**
+ * Writes every response and then the OK status, or the error the iterable throws. When the call
+ * ends early (cancel, deadline), the loop breaks and `for await` returns the iterable, running
+ * the handler's finally blocks.
+ */
+async function sendAll(call: ServerCall, responses: unknown): Promise<void> {
+  try {
+    for await (const message of responses as AsyncIterable<unknown> | Iterable<unknown>) {
       if (call.isFinished) break;
       const encoded = call.encode(message);
-      const bytes = encoded instanceof Promise ? await encoded : encoded;
+      const frame = encoded instanceof Promise ? await encoded : encoded;
       if (call.isFinished) break;
-      if (!call.write(bytes)) await waitForDrain(call.stream);
+      if (!call.write(frame)) await call.stream.drained();
       if (call.isFinished) break;
     }
     call.finishOk();
@@ -23,28 +72,15 @@ export async function sendResponses(call: ServerCall, responses: AsyncIterable<u
   }
 }
 
-/** Sends the one response of a unary or client-streaming call, or the error it settles with. */
-export async function sendSingleResponse(call: ServerCall, response: unknown): Promise<void> {
-  try {
-    const result = await response;
-    if (call.isFinished) return; // a late result after the deadline or a cancel is dropped
-    const encoded = call.encode(result);
-    const bytes = encoded instanceof Promise ? await encoded : encoded;
-    call.finishOk(bytes);
-  } catch (error) {
-    call.fail(error);
+// An interceptor's iterable for a single-response method: exactly one response, as grpc-go's
+// cardinality rule asks of the server too.
+async function readOne(responses: AsyncIterable<unknown>): Promise<unknown> {
+  let response: unknown;
+  let count = 0;
+  for await (const message of responses) {
+    if (++count > 1) throw new GrpcError(Status.INTERNAL, "cardinality violation: the handler produced more than one response for a non-server-streaming RPC");
+    response = message;
   }
-}
-
-function waitForDrain(stream: http2.ServerHttp2Stream): Promise<void> {
-  if (stream.destroyed || stream.closed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      stream.off("drain", done);
-      stream.off("close", done);
-      resolve();
-    };
-    stream.on("drain", done);
-    stream.on("close", done);
-  });
+  if (count === 0) throw new GrpcError(Status.INTERNAL, "cardinality violation: the handler produced no response for a non-server-streaming RPC");
+  return response;
 }

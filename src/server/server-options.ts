@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from "../definition.js";
+import type { CallStats } from "../telemetry/call-counters.js";
 import type { ServerCredentials } from "../transport/tls.js";
 import type { ServerCallContext } from "./call-context.js";
 import type { ServerInterceptor } from "./server-interceptor.js";
@@ -66,12 +67,20 @@ export interface CloseOptions {
   readonly graceMs?: number;
 }
 
+/** A server's live counters (Server.stats()). */
+export interface ServerStats extends CallStats {
+  /** Open client connections. */
+  readonly connections: number;
+}
+
 /** A gRPC server: register services, listen, close. */
 export interface Server {
   /** Registers a service; throws TypeError if a service of the same name is registered already. */
   addService<D extends ServiceDefinition>(definition: D, implementation: ServiceImpl<D>): this;
   /** The registered services, in registration order (reflection reads them). */
   readonly services: readonly ServiceDefinition[];
+  /** The server's calls so far (started, succeeded, failed, in flight, when the last started) and its open connections. */
+  stats(): ServerStats;
   /** Starts listening; resolves with the bound port; rejects with the listen error (e.g. EADDRINUSE). */
   listen(options?: ListenOptions): Promise<number>;
   /**

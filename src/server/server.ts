@@ -1,16 +1,13 @@
-import type http2 from "node:http2";
 import type { ServiceDefinition } from "../definition.js";
-import { GrpcError } from "../grpc-error.js";
-import { Status } from "../status.js";
-import { COMPRESSIONS, IDENTITY } from "../codec/compression.js";
+import { ACCEPT_ENCODING_HEADER, COMPRESSIONS, IDENTITY } from "../codec/compression.js";
 import { DEFAULT_MAX_SEND_MESSAGE_BYTES } from "../codec/message-codec.js";
 import { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from "../framing/frame-decoder.js";
 import { ServerListener } from "../transport/server-listener.js";
 import { insecure } from "../transport/tls.js";
-import { createStreamHandler } from "./handle-call.js";
 import { Router } from "./router.js";
-import { callOf } from "./server-call.js";
-import type { CloseOptions, ListenOptions, Server, ServerOptions } from "./server-options.js";
+import { createCallRunner } from "./run-call.js";
+import type { CloseOptions, ListenOptions, Server, ServerOptions, ServerStats } from "./server-options.js";
+import { CallCounters } from "../telemetry/call-counters.js";
 import type { ServiceImpl } from "./service-impl.js";
 
 /** C-core's soft limit is 8 KiB and grpc-go's 16 MiB; 16 KiB fits real metadata and bounds memory. */
@@ -37,6 +34,7 @@ export function createServer(options: ServerOptions = {}): Server {
 class GrpcServer implements Server {
   readonly #router: Router;
   readonly #listener: ServerListener;
+  readonly #counters = new CallCounters();
 
   constructor(options: ServerOptions) {
     if (options.compression !== undefined && options.compression !== IDENTITY && !COMPRESSIONS.has(options.compression)) {
@@ -44,16 +42,18 @@ class GrpcServer implements Server {
     }
     this.#router = new Router(options.interceptors ?? []);
     const keepalive = options.keepalive ?? {};
-    const handleStream = createStreamHandler(this.#router, {
-      maxReceiveMessageBytes: options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_MESSAGE_BYTES,
+    const maxReceiveMessageBytes = options.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_MESSAGE_BYTES;
+    const runCall = createCallRunner(this.#router, {
+      maxReceiveMessageBytes,
       maxSendMessageBytes: options.maxSendMessageBytes ?? DEFAULT_MAX_SEND_MESSAGE_BYTES,
       compression: options.compression,
       onCallError: options.onCallError,
       maxCallMs: options.maxCallMs,
-      maxHeaderListBytes: options.maxHeaderListBytes ?? DEFAULT_MAX_HEADER_LIST_BYTES,
-      isShuttingDown: () => this.#listener.isClosing,
+      counters: this.#counters,
     });
-    this.#listener = new ServerListener(handleStream, {
+    this.#listener = new ServerListener(runCall, {
+      maxReceiveMessageBytes,
+      acceptEncoding: ACCEPT_ENCODING_HEADER,
       maxConcurrentStreams: options.maxConcurrentStreams,
       maxHeaderListBytes: options.maxHeaderListBytes ?? DEFAULT_MAX_HEADER_LIST_BYTES,
       prefaceTimeoutMs: PREFACE_TIMEOUT_MS,
@@ -75,6 +75,10 @@ class GrpcServer implements Server {
     return this.#router.services;
   }
 
+  stats(): ServerStats {
+    return { ...this.#counters.stats(), connections: this.#listener.connectionCount };
+  }
+
   addService<D extends ServiceDefinition>(definition: D, implementation: ServiceImpl<D>): this {
     this.#router.add(definition, implementation as Readonly<Record<string, unknown>>);
     return this;
@@ -85,12 +89,6 @@ class GrpcServer implements Server {
   }
 
   close(options: CloseOptions = {}): Promise<void> {
-    return this.#listener.close(options.graceMs ?? 0, endCallAtShutdown);
+    return this.#listener.close(options.graceMs ?? 0);
   }
-}
-
-// Calls still running when the grace period ends: the handler's signal aborts and the client is
-// told UNAVAILABLE (retryable), as C-core's cancel-all-calls at shutdown does.
-function endCallAtShutdown(stream: http2.ServerHttp2Stream): void {
-  callOf(stream)?.fail(new GrpcError(Status.UNAVAILABLE, "server is shutting down"), false);
 }

@@ -1,8 +1,12 @@
 import http2 from "node:http2";
 import net from "node:net";
 import tls from "node:tls";
+import type { CallStreamListener, ClientCallStream, OutgoingCallHead } from "./client-call-stream.js";
 import { startKeepalive, type KeepaliveSettings } from "./client-keepalive.js";
+import { buildRequestHeaders } from "./grpc-headers.js";
+import { Http2ClientStream, type StreamConnectionState } from "./http2-client-stream.js";
 import { secureConnectOptions, type ChannelCredentials } from "./tls.js";
+import { isObserving, reportConnection } from "../telemetry/observers.js";
 
 /** Where a connection goes: a TCP host and port or a unix socket, as the channel parsed it. */
 export type ConnectionAddress =
@@ -41,8 +45,11 @@ type TrackedStream = http2.ClientHttp2Stream & { [CONNECTION]?: ClientConnection
  * session. No Node event on it can throw into the caller: every operation checks the session's
  * state first, because Node emits events (even 'connect') for sessions already destroyed.
  */
-export class ClientConnection {
+export class ClientConnection implements StreamConnectionState {
   readonly session: http2.ClientHttp2Session;
+  readonly isTls: boolean;
+  /** Where it goes: "127.0.0.1:50051", "[::1]:50051" or the unix socket path. */
+  readonly address: string;
   readonly #socket: net.Socket;
   readonly #events: ConnectionEvents;
   readonly #streams = new Set<TrackedStream>();
@@ -54,8 +61,10 @@ export class ClientConnection {
   /** Starts connecting; never throws for a network failure, which arrives as onClose(error). */
   constructor(address: ConnectionAddress, credentials: ChannelCredentials, events: ConnectionEvents) {
     this.#events = events;
+    this.address = describeAddress(address);
     this.#socket = openSocket(address, credentials);
-    const scheme = credentials.kind === "insecure" ? "http" : "https";
+    this.isTls = credentials.kind !== "insecure";
+    const scheme = this.isTls ? "https" : "http";
     // The URL only names the scheme: :authority is set on every request by the call layer.
     this.session = http2.connect(`${scheme}://localhost`, { settings: SETTINGS, createConnection: () => this.#socket });
     this.session.on("error", this.#onError);
@@ -66,6 +75,7 @@ export class ClientConnection {
     // The peer's FIN: nothing more will arrive, whatever state our own writes are in.
     this.#socket.once("end", this.#onPeerEnded);
     this.#socket.once("close", this.#onSocketClose);
+    if (isObserving()) reportConnection({ side: "client", kind: "connecting", address: this.address });
   }
 
   /** True once the HTTP/2 preface was exchanged and until the connection closes or goes away. */
@@ -98,15 +108,29 @@ export class ClientConnection {
     this.#stopKeepalive ??= startKeepalive(this.session, settings);
   }
 
-  /** Opens a stream with `headers`; throws Node's error (GOAWAY raced it, the session is closing). */
-  request(headers: http2.OutgoingHttpHeaders): http2.ClientHttp2Stream {
+  /**
+   * Opens one call (the transport seam, client-call-stream.ts): the request headers go out now and
+   * `listener` hears what comes back. Throws Node's error when the connection cannot take a stream
+   * (a GOAWAY raced the call, the session is closing): nothing was sent then.
+   */
+  openStream(head: OutgoingCallHead, listener: CallStreamListener): ClientCallStream {
+    const headers = buildRequestHeaders({
+      path: head.path,
+      authority: head.authority,
+      scheme: this.isTls ? "https" : "http",
+      timeoutMs: head.timeoutMs,
+      encoding: head.encoding,
+      acceptEncoding: head.acceptEncoding,
+      metadata: head.metadata,
+      previousAttempts: head.previousAttempts,
+    });
     // No options object: endStream already defaults to false for POST, and Node copies and
     // validates every options object it is given (bench/README.md).
     const stream = this.session.request(headers) as TrackedStream;
     stream[CONNECTION] = this;
     this.#streams.add(stream);
     stream.once("close", untrackStream);
-    return stream;
+    return new Http2ClientStream(stream, listener, this, head.maxReceiveMessageBytes);
   }
 
   /** Lets the process exit while this connection is open (calls hold the process, not connections). */
@@ -146,11 +170,13 @@ export class ClientConnection {
       // The session went away between the check and the call: its 'close' reports it.
     }
     this.#isReady = true;
+    if (isObserving()) reportConnection({ side: "client", kind: "ready", address: this.address });
     this.#events.onReady(this);
   };
 
   readonly #onGoaway = (errorCode: number, lastStreamId: number, opaqueData?: Buffer): void => {
     this.#goawayLastStreamId = lastStreamId;
+    if (isObserving()) reportConnection({ side: "client", kind: "goaway", address: this.address });
     this.#events.onGoaway(this, errorCode, opaqueData);
   };
 
@@ -175,6 +201,7 @@ export class ClientConnection {
     this.#isReady = false;
     this.#stopKeepalive?.();
     if (!this.#socket.destroyed) this.#socket.destroy();
+    if (isObserving()) reportConnection({ side: "client", kind: "closed", address: this.address, error: this.#lastError });
     this.#events.onClose(this, this.#lastError);
   };
 
@@ -196,6 +223,11 @@ function hasRemoteEnded(stream: http2.ClientHttp2Stream): boolean {
   } catch {
     return stream.readableEnded;
   }
+}
+
+function describeAddress(address: ConnectionAddress): string {
+  if (address.kind === "unix") return address.path;
+  return address.host.includes(":") ? `[${address.host}]:${address.port}` : `${address.host}:${address.port}`;
 }
 
 function openSocket(address: ConnectionAddress, credentials: ChannelCredentials): net.Socket {

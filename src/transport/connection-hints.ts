@@ -13,9 +13,26 @@ const NOT_TLS_CODES: ReadonlySet<string> = new Set([
 // "80BC...:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/...:350:\n"
 const OPENSSL_TEXT = /^[0-9A-F]+:error:[0-9A-F]+:[^:]*:[^:]*:([^:]+):/;
 
+// What a failure is, in words, by Node's error code (the code's own text follows in parentheses).
+const FAILURE_WORDS: ReadonlyMap<string, string> = new Map([
+  ["ECONNREFUSED", "connection refused"],
+  ["ECONNRESET", "connection reset by the server"],
+  ["EPIPE", "connection reset by the server"],
+  ["ETIMEDOUT", "connect timed out"],
+  ["EHOSTUNREACH", "host unreachable"],
+  ["ENETUNREACH", "network unreachable"],
+  ["ENOTFOUND", "host name not found"],
+  ["EAI_AGAIN", "host name lookup failed"],
+  ["ENOENT", "no such unix socket"],
+  ["ERR_KEEPALIVE_TIMEOUT", "keepalive timeout"],
+  ["ERR_ALPN_NOT_H2", "not an HTTP/2 server"],
+]);
+
 /**
- * Why connecting failed, for "failed to connect to <target>: <reason>": for a TLS channel whose
- * server does not speak TLS it says so and what to use instead; OpenSSL's text is cut to its reason.
+ * Why connecting failed, for "failed to connect to <target>: <reason>": what failed in words
+ * (connection refused, TLS handshake, keepalive timeout...) with Node's text after it; for a TLS
+ * channel whose server does not speak TLS it says so and what to use instead; OpenSSL's text is
+ * cut to its reason.
  */
 export function describeConnectFailure(cause: unknown, isTls: boolean): string {
   if (!(cause instanceof Error)) return "the connection closed before it was established";
@@ -24,15 +41,27 @@ export function describeConnectFailure(cause: unknown, isTls: boolean): string {
   if (isTls && typeof code === "string" && NOT_TLS_CODES.has(code)) {
     return `TLS handshake failed (${reason}): the server probably does not use TLS; connect with insecure() credentials, or check the port`;
   }
-  return reason;
+  if (typeof code === "string" && (code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS") || TLS_VERIFY_CODES.has(code))) {
+    return `TLS handshake failed (${reason})`;
+  }
+  const words = typeof code === "string" ? FAILURE_WORDS.get(code) : undefined;
+  return words === undefined ? reason : `${words} (${reason})`;
 }
+
+// Certificate checks that fail the TLS handshake (OpenSSL's verify codes as Node reports them).
+const TLS_VERIFY_CODES: ReadonlySet<string> = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_HAS_EXPIRED",
+]);
 
 /**
  * What a call says when the connection closed before the server sent its response headers: on a
  * plaintext channel the likeliest cause is a server that wants TLS (it drops the HTTP/2 preface).
  */
-export function describeConnectionClosedEarly(isTls: boolean): string {
-  return isTls
-    ? "the connection closed before the server answered"
-    : "the connection closed before the server answered; if the server uses TLS, connect with channelTls() credentials";
+export function describeConnectionClosedEarly(isTls: boolean, address?: string): string {
+  const closed = `the connection${address === undefined ? "" : ` to ${address}`} closed before the server answered`;
+  return isTls ? closed : `${closed}; if the server uses TLS, connect with channelTls() credentials`;
 }

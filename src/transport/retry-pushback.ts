@@ -12,9 +12,9 @@ const PUSHBACK = /^(0|-?[1-9]\d{0,9})$/;
  * The pushback in ms from a `grpc-retry-pushback-ms` value: undefined when absent, -1 ("do not
  * retry") when negative or malformed, as gRFC A6 says.
  */
-export function parseRetryPushback(value: string | readonly string[] | undefined): number | undefined {
+export function parseRetryPushback(value: string | number | readonly string[] | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const text = typeof value === "string" ? value : value[0];
+  const text = typeof value === "object" ? value[0] : String(value);
   if (text === undefined || !PUSHBACK.test(text)) return -1;
   const ms = Number(text);
   return ms < 0 || ms > 2 ** 31 - 1 ? -1 : ms;

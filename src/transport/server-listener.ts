@@ -1,5 +1,11 @@
 import http2 from "node:http2";
 import type { AddressInfo, Socket } from "node:net";
+import { GrpcError } from "../grpc-error.js";
+import { Status } from "../status.js";
+import { acceptGrpcStream, type GrpcStreamLimits } from "./grpc-request-check.js";
+import { plainResponseHeaders, serverStreamOf } from "./http2-server-stream.js";
+import type { ServerCallStream } from "./server-call-stream.js";
+import { isObserving, reportConnection } from "../telemetry/observers.js";
 import { secureServerOptions, type ServerCredentials } from "./tls.js";
 import { watchSession, type KeepalivePolicy } from "./server-keepalive.js";
 
@@ -16,6 +22,10 @@ export interface ListenerSettings {
   /** Incoming RST_STREAM rate limit (rapid-reset protection): a burst of this many resets, then `streamResetRate` a second. */
   readonly streamResetBurst: number;
   readonly streamResetRate: number;
+  /** The largest request message accepted. */
+  readonly maxReceiveMessageBytes: number;
+  /** The grpc-accept-encoding every response advertises. */
+  readonly acceptEncoding: string;
 }
 
 // The preface timer of a connection, kept on its socket: a session's `socket` is a proxy that
@@ -23,21 +33,18 @@ export interface ListenerSettings {
 const PREFACE_TIMER = Symbol("h2grpc.prefaceTimer");
 type TimedSocket = Socket & { [PREFACE_TIMER]?: NodeJS.Timeout };
 
-/** Receives every new HTTP/2 stream with its request headers (parsed, and raw as name/value pairs). */
-export type StreamListener = (
-  stream: http2.ServerHttp2Stream,
-  headers: http2.IncomingHttpHeaders,
-  flags: number,
-  rawHeaders: string[],
-) => void;
+/** Receives every call the listener accepted, whatever protocol carried it. */
+export type CallListener = (call: ServerCallStream) => void;
 
 /**
  * The HTTP/2 side of a server: one or more node:http2 servers (plaintext or TLS), the sessions
- * they accept, and graceful shutdown (GOAWAY, grace period, destroy). Knows nothing of messages.
+ * they accept, the requests it judges and hands up as calls, and graceful shutdown (GOAWAY,
+ * grace period, then the calls still running end with UNAVAILABLE). Knows nothing of messages.
  */
 export class ServerListener {
-  readonly #onStream: StreamListener;
+  readonly #onCall: CallListener;
   readonly #settings: ListenerSettings;
+  readonly #streamLimits: GrpcStreamLimits;
   readonly #servers: (http2.Http2Server | http2.Http2SecureServer)[] = [];
   readonly #sessions = new Set<http2.ServerHttp2Session>();
   // Every TCP connection, with or without a session: see #shutDown.
@@ -46,9 +53,25 @@ export class ServerListener {
   readonly #streams = new Set<http2.ServerHttp2Stream>();
   #closing: Promise<void> | undefined;
 
-  constructor(onStream: StreamListener, settings: ListenerSettings) {
-    this.#onStream = onStream;
+  constructor(onCall: CallListener, settings: ListenerSettings) {
+    this.#onCall = onCall;
     this.#settings = settings;
+    this.#streamLimits = {
+      maxHeaderListBytes: settings.maxHeaderListBytes,
+      maxReceiveMessageBytes: settings.maxReceiveMessageBytes,
+      acceptEncoding: settings.acceptEncoding,
+      plainResponseHeaders: plainResponseHeaders(settings.acceptEncoding),
+      isShuttingDown: () => this.isClosing,
+    };
+    const streams = this.#streams;
+    this.#untrackStream = function (this: http2.ServerHttp2Stream): void {
+      streams.delete(this);
+    };
+  }
+
+  /** The open HTTP/2 connections. */
+  get connectionCount(): number {
+    return this.#sessions.size;
   }
 
   /** True once close has been called: streams still arriving belong to draining connections. */
@@ -100,10 +123,14 @@ export class ServerListener {
     });
   }
 
-  readonly #trackStream: StreamListener = (stream, headers, flags, rawHeaders) => {
+  // One function per listener (not per stream): Node calls it with the stream as `this`.
+  readonly #untrackStream: (this: http2.ServerHttp2Stream) => void;
+
+  readonly #trackStream = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, _flags: number, rawHeaders: string[]): void => {
     this.#streams.add(stream);
-    stream.once("close", () => this.#streams.delete(stream));
-    this.#onStream(stream, headers, flags, rawHeaders);
+    stream.once("close", this.#untrackStream);
+    const call = acceptGrpcStream(stream, headers, rawHeaders, this.#streamLimits);
+    if (call !== undefined) this.#onCall(call);
   };
 
   #trackSocket(socket: Socket): void {
@@ -134,20 +161,25 @@ export class ServerListener {
     session.on("error", ignoreError);
     session.once("close", () => this.#sessions.delete(session));
     watchSession(session, this.#settings.keepalive);
+    if (isObserving()) {
+      const address = remoteAddressOf(session.socket);
+      reportConnection({ side: "server", kind: "ready", address });
+      session.once("close", () => isObserving() && reportConnection({ side: "server", kind: "closed", address }));
+    }
   }
 
   /**
    * Stops accepting connections, sends GOAWAY (NO_ERROR) on every session, lets open streams run
-   * for `graceMs`, then hands each stream still open to `onGraceEnd` (which ends its call with a
-   * status) and closes every connection; resolves when every session is gone. A second call
-   * returns the first call's promise.
+   * for `graceMs`, then ends each call still running with UNAVAILABLE (retryable; C-core's
+   * cancel-all-calls does the same) and closes every connection; resolves when every session is
+   * gone. A second call returns the first call's promise.
    */
-  close(graceMs: number, onGraceEnd: (stream: http2.ServerHttp2Stream) => void): Promise<void> {
-    this.#closing ??= this.#shutDown(graceMs, onGraceEnd);
+  close(graceMs: number): Promise<void> {
+    this.#closing ??= this.#shutDown(graceMs);
     return this.#closing;
   }
 
-  async #shutDown(graceMs: number, onGraceEnd: (stream: http2.ServerHttp2Stream) => void): Promise<void> {
+  async #shutDown(graceMs: number): Promise<void> {
     const serversClosed = this.#servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
     const sessionsGone = [...this.#sessions].map(
       (session) => new Promise<void>((resolve) => (session.destroyed ? resolve() : session.once("close", () => resolve()))),
@@ -162,7 +194,8 @@ export class ServerListener {
     if (this.#streams.size > 0) {
       // Calls still running end with a status of their own (UNAVAILABLE), written now; Node's
       // native write of this tick runs before JS immediates, so one immediate lets it go out.
-      for (const stream of [...this.#streams]) onGraceEnd(stream);
+      const shuttingDown = new GrpcError(Status.UNAVAILABLE, "server is shutting down");
+      for (const stream of [...this.#streams]) serverStreamOf(stream)?.abort(shuttingDown);
       await new Promise((resolve) => setImmediate(resolve));
     }
     // The sockets are closed, not the sessions: Http2Session.destroy would first reset every open
@@ -175,6 +208,11 @@ export class ServerListener {
     await allGone;
     await Promise.all(serversClosed);
   }
+}
+
+function remoteAddressOf(socket: Socket | undefined): string {
+  const address = socket?.remoteAddress ?? "unknown";
+  return address.includes(":") ? `[${address}]:${socket?.remotePort}` : `${address}:${socket?.remotePort}`;
 }
 
 function ignoreError(): void {

@@ -2,7 +2,7 @@ import http2 from "node:http2";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
 import { describeRstCode, statusFromNodeError, statusFromRstCode } from "./error-mapping.js";
-import { describeConnectionClosedEarly } from "./connection-hints.js";
+import { describeConnectFailure, describeConnectionClosedEarly } from "./connection-hints.js";
 
 /** What is known about a client stream when it closed. */
 export interface StreamCloseFacts {
@@ -18,6 +18,8 @@ export interface StreamCloseFacts {
   readonly hasResponseHeaders?: boolean;
   /** Whether the channel uses TLS, for that hint. */
   readonly isTls?: boolean;
+  /** The server's address ("127.0.0.1:50051"), for the messages. */
+  readonly address?: string;
 }
 
 /**
@@ -32,16 +34,16 @@ export function errorForStreamClosedWithoutTrailers(facts: StreamCloseFacts): Gr
   const closedEarly = facts.hasResponseHeaders === false && !hasOwnReason && (facts.isConnectionLost || isConnectionClosed(facts.streamError));
   if (closedEarly) {
     // Closed before the server answered at all: on a plaintext channel, likely a server that wants TLS.
-    return new GrpcError(Status.UNAVAILABLE, describeConnectionClosedEarly(facts.isTls === true), undefined, { cause: facts.streamError });
+    return new GrpcError(Status.UNAVAILABLE, describeConnectionClosedEarly(facts.isTls === true, facts.address), undefined, { cause: facts.streamError });
   }
   const connectionError = errorOfConnection(facts);
   if (connectionError !== undefined) return connectionError;
   if (facts.isConnectionLost) {
     // Whatever code Node closed the streams with, the cause is the connection.
-    return new GrpcError(Status.UNAVAILABLE, "the connection closed before the call ended");
+    return new GrpcError(Status.UNAVAILABLE, `the connection${to(facts)} closed before the call ended`);
   }
   if (facts.hasReceivedGoaway && facts.rstCode === http2.constants.NGHTTP2_NO_ERROR) {
-    return new GrpcError(Status.UNAVAILABLE, "the server went away (GOAWAY) before the call ended");
+    return new GrpcError(Status.UNAVAILABLE, `the server${at(facts)} went away (GOAWAY) before the call ended`);
   }
   if (facts.rstCode !== http2.constants.NGHTTP2_NO_ERROR) {
     return new GrpcError(statusFromRstCode(facts.rstCode), `stream reset by the server with ${describeRstCode(facts.rstCode)}`);
@@ -58,7 +60,7 @@ export function errorForLostResponse(facts: StreamCloseFacts): GrpcError {
   const connectionError = errorOfConnection(facts);
   if (connectionError !== undefined) return connectionError;
   if (facts.isConnectionLost || facts.rstCode === http2.constants.NGHTTP2_NO_ERROR) {
-    return new GrpcError(Status.UNAVAILABLE, "the connection closed before every response message was read");
+    return new GrpcError(Status.UNAVAILABLE, `the connection${to(facts)} closed before every response message was read`);
   }
   return new GrpcError(
     statusFromRstCode(facts.rstCode),
@@ -76,7 +78,15 @@ function errorOfConnection(facts: StreamCloseFacts): GrpcError | undefined {
   const streamError = facts.streamError as { code?: unknown; message?: string } | undefined;
   // ERR_HTTP2_STREAM_ERROR only restates the RST_STREAM code, which the callers map.
   if (streamError === undefined || streamError === null || streamError.code === "ERR_HTTP2_STREAM_ERROR") return undefined;
-  return new GrpcError(statusFromNodeError(streamError), `connection failed: ${streamError.message ?? String(streamError)}`, undefined, {
+  return new GrpcError(statusFromNodeError(streamError), `connection${to(facts)} failed: ${describeConnectFailure(streamError, facts.isTls === true)}`, undefined, {
     cause: streamError,
   });
+}
+
+function to(facts: StreamCloseFacts): string {
+  return facts.address === undefined ? "" : ` to ${facts.address}`;
+}
+
+function at(facts: StreamCloseFacts): string {
+  return facts.address === undefined ? "" : ` at ${facts.address}`;
 }

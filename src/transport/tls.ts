@@ -1,6 +1,9 @@
 import { isIP } from "node:net";
 import type { PeerCertificate } from "node:tls";
 
+/** A peer's TLS certificate, as node:tls describes it. */
+export type { PeerCertificate };
+
 /** PEM text or bytes, as node:tls takes them. */
 export type Pem = string | Uint8Array;
 

@@ -8,8 +8,8 @@ import { closeClient, createClient } from "../../src/client/client.js";
 import { Status } from "../../src/status.js";
 import { insecure } from "../../src/transport/tls.js";
 import { rejectionOf } from "../helpers/catch-grpc-error.js";
-import { Echo, type EchoRequest } from "./grpc-js-peer.js";
-import { startOwnServer } from "./own-server.js";
+import { Echo, type EchoRequest } from "../helpers/echo.js";
+import { startEchoServer } from "../helpers/start-server.js";
 import { frameOf, startRawServer } from "./raw-server.js";
 
 
@@ -55,7 +55,7 @@ describe("connectivity", () => {
   });
 
   it("reconnects with backoff after the server restarts on the same port; waitForReady calls complete", async () => {
-    let peer = await startOwnServer(echoImpl);
+    let peer = await startEchoServer(echoImpl);
     const port = peer.port;
     const channel = createChannel(peer.address, { backoff: { initialMs: 100, maxMs: 200, jitter: 0 } });
     const client = createClient(Echo, { channel });
@@ -65,7 +65,7 @@ describe("connectivity", () => {
       expect((await rejectionOf(() => client.unary({ message: "down" }))).code).toBe(Status.UNAVAILABLE);
       expect(channel.state).toBe("TRANSIENT_FAILURE");
       const waiting = client.unary({ message: "after" }, { waitForReady: true, timeoutMs: 10_000 });
-      peer = await startOwnServer(echoImpl, { listen: { port } });
+      peer = await startEchoServer(echoImpl, { listen: { port } });
       expect(await waiting).toMatchObject({ message: "after" });
       expect(channel.state).toBe("READY");
     } finally {
@@ -75,7 +75,7 @@ describe("connectivity", () => {
   });
 
   it("several clients share one channel; closing a client on a shared channel leaves it open", async () => {
-    const peer = await startOwnServer(echoImpl);
+    const peer = await startEchoServer(echoImpl);
     try {
       const channel = createChannel(peer.address);
       const a = createClient(Echo, { channel });
@@ -120,7 +120,7 @@ describe("connectivity", () => {
     const released = new Promise<void>((resolve) => (release = resolve));
     let arrived!: () => void;
     const handlerStarted = new Promise<void>((resolve) => (arrived = resolve));
-    const peer = await startOwnServer({
+    const peer = await startEchoServer({
       async unary(_request: EchoRequest, ctx: { signal: AbortSignal }) {
         arrived();
         await new Promise<void>((resolve) => ctx.signal.addEventListener("abort", () => resolve()));
@@ -172,7 +172,7 @@ describe("connectivity", () => {
 
 describe("idle timeout", () => {
   it("closes the connection after idleTimeoutMs without calls; the next call reconnects", async () => {
-    const peer = await startOwnServer(echoImpl);
+    const peer = await startEchoServer(echoImpl);
     const channel = createChannel(peer.address, { idleTimeoutMs: 50 });
     const client = createClient(Echo, { channel });
     try {
@@ -198,8 +198,8 @@ describe("channel options", () => {
 
 describe("target forms", () => {
   it("connects to [::1]:port and dns:///host:port targets", async () => {
-    const v6 = await startOwnServer(echoImpl, { listen: { host: "::1" } });
-    const v4 = await startOwnServer(echoImpl);
+    const v6 = await startEchoServer(echoImpl, { listen: { host: "::1" } });
+    const v4 = await startEchoServer(echoImpl);
     const clients = [
       createClient(Echo, { address: `[::1]:${v6.port}` }),
       createClient(Echo, { address: `dns:///127.0.0.1:${v4.port}` }),

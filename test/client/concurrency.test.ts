@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { closeClient, createClient } from "../../src/client/client.js";
-import { Echo, type EchoRequest } from "./grpc-js-peer.js";
-import { startOwnServer } from "./own-server.js";
+import { Echo, type EchoRequest } from "../helpers/echo.js";
+import { startEchoServer } from "../helpers/start-server.js";
 
 describe("concurrency", () => {
   it("more concurrent calls than the server's MAX_CONCURRENT_STREAMS wait their turn and all succeed", async () => {
     let active = 0;
     let maxActive = 0;
-    const peer = await startOwnServer(
+    const peer = await startEchoServer(
       {
         async unary(request: EchoRequest) {
           maxActive = Math.max(maxActive, ++active);

@@ -6,19 +6,19 @@ import { channelTls, serverTls } from "../../src/transport/tls.js";
 import { placeholderCerts, testCerts } from "../helpers/certs.js";
 import { rejectionOf } from "../helpers/catch-grpc-error.js";
 import { requirePeer } from "../helpers/peers.js";
-import { Echo } from "./grpc-js-peer.js";
-import { startOwnServer, type OwnPeer } from "./own-server.js";
+import { Echo } from "../helpers/echo.js";
+import { startEchoServer, type StartedServer } from "../helpers/start-server.js";
 
 const hasOpenssl = requirePeer("TLS mismatch messages", "openssl");
 const certs = hasOpenssl ? testCerts() : placeholderCerts();
 
 describe.skipIf(!hasOpenssl)("TLS mismatch", () => {
-  let tlsPeer: OwnPeer;
-  let plaintextPeer: OwnPeer;
+  let tlsPeer: StartedServer;
+  let plaintextPeer: StartedServer;
   beforeAll(async () => {
     const impl = { async unary() { return {}; } };
-    tlsPeer = await startOwnServer(impl, { listen: { credentials: serverTls({ cert: certs.serverCert, key: certs.serverKey }) } });
-    plaintextPeer = await startOwnServer(impl);
+    tlsPeer = await startEchoServer(impl, { listen: { credentials: serverTls({ cert: certs.serverCert, key: certs.serverKey }) } });
+    plaintextPeer = await startEchoServer(impl);
   });
   afterAll(async () => {
     await tlsPeer?.close();
@@ -30,7 +30,7 @@ describe.skipIf(!hasOpenssl)("TLS mismatch", () => {
     try {
       const error = await rejectionOf(() => client.unary({}, { timeoutMs: 10_000 }));
       expect(error.code).toBe(Status.UNAVAILABLE);
-      expect(error.details).toBe("the connection closed before the server answered; if the server uses TLS, connect with channelTls() credentials");
+      expect(error.details).toBe(`the connection to ${tlsPeer.address} closed before the server answered; if the server uses TLS, connect with channelTls() credentials`);
     } finally {
       closeClient(client);
     }
@@ -42,7 +42,7 @@ describe.skipIf(!hasOpenssl)("TLS mismatch", () => {
       const error = await rejectionOf(() => client.unary({}, { timeoutMs: 10_000 }));
       expect(error.code).toBe(Status.UNAVAILABLE);
       expect(error.details).toBe(
-        `failed to connect to ${plaintextPeer.address}: TLS handshake failed (wrong version number): the server probably does not use TLS; connect with insecure() credentials, or check the port`,
+        `failed to connect to ${plaintextPeer.address} (attempt 1): TLS handshake failed (wrong version number): the server probably does not use TLS; connect with insecure() credentials, or check the port`,
       );
     } finally {
       closeClient(client);

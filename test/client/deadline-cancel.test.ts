@@ -5,8 +5,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { closeClient, createClient } from "../../src/client/client.js";
 import { Status } from "../../src/status.js";
 import { rejectionOf } from "../helpers/catch-grpc-error.js";
-import { collect, Echo, startGrpcJsServer, type EchoRequest, type GrpcJsPeer } from "./grpc-js-peer.js";
-import type { EchoDefinition } from "./grpc-js-peer.js";
+import { collect, Echo, type EchoRequest } from "../helpers/echo.js";
+import { startGrpcJsServer, type GrpcJsPeer } from "../helpers/grpc-js-peer.js";
+import type { EchoDefinition } from "../helpers/echo.js";
 import { startRawServer, type RawServer } from "./raw-server.js";
 
 

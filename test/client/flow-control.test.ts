@@ -1,8 +1,8 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeClient, createClient } from "../../src/client/client.js";
-import { Echo, type EchoRequest } from "./grpc-js-peer.js";
-import { startOwnServer, type OwnPeer } from "./own-server.js";
+import { Echo, type EchoRequest } from "../helpers/echo.js";
+import { startEchoServer, type StartedServer } from "../helpers/start-server.js";
 
 const MESSAGE_BYTES = 64 * 1024;
 const TOTAL_MESSAGES = 512; // 32 MiB: far more than every window and buffer between the two sides
@@ -21,12 +21,12 @@ async function stableValue(read: () => number): Promise<number> {
   throw new Error(`transfer did not stall within ${25 * SETTLE_MS} ms (at ${previous})`);
 }
 
-let peer: OwnPeer;
+let peer: StartedServer;
 let produced = 0;
 let consumed = 0;
 let releaseReader!: () => void;
 beforeAll(async () => {
-  peer = await startOwnServer({
+  peer = await startEchoServer({
     async *serverStream() {
       const payload = new Uint8Array(MESSAGE_BYTES);
       for (produced = 0; produced < TOTAL_MESSAGES; produced++) yield { index: produced, payload };

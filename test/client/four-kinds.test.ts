@@ -2,9 +2,10 @@ import * as grpc from "@grpc/grpc-js";
 import type { ServiceClient } from "../../src/client/service-client.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeClient, createClient } from "../../src/client/client.js";
-import { collect, Echo, startGrpcJsServer, type EchoRequest } from "./grpc-js-peer.js";
-import { startOwnServer } from "./own-server.js";
-import type { EchoDefinition } from "./grpc-js-peer.js";
+import { collect, Echo, type EchoRequest } from "../helpers/echo.js";
+import { startGrpcJsServer } from "../helpers/grpc-js-peer.js";
+import { startEchoServer } from "../helpers/start-server.js";
+import type { EchoDefinition } from "../helpers/echo.js";
 
 
 const impl: grpc.UntypedServiceImplementation = {
@@ -47,7 +48,7 @@ const ownImpl = {
 
 const peers: Record<string, () => Promise<{ address: string; close(): Promise<void> }>> = {
   "grpc-js": () => startGrpcJsServer(impl),
-  h2grpc: () => startOwnServer(ownImpl),
+  h2grpc: () => startEchoServer(ownImpl),
 };
 
 describe.each(Object.keys(peers))("the four RPC kinds against a %s server", (peerName) => {

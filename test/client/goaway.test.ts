@@ -2,8 +2,8 @@ import http2 from "node:http2";
 import { describe, expect, it } from "vitest";
 import { createChannel } from "../../src/client/channel/channel.js";
 import { closeClient, createClient } from "../../src/client/client.js";
-import { Echo, type EchoRequest } from "./grpc-js-peer.js";
-import { startOwnServer } from "./own-server.js";
+import { Echo, type EchoRequest } from "../helpers/echo.js";
+import { startEchoServer } from "../helpers/start-server.js";
 import { frameOf, startRawServer } from "./raw-server.js";
 
 
@@ -62,7 +62,7 @@ describe("GOAWAY", () => {
         return { message: `done:${request.message}` };
       },
     } as never;
-    let peer = await startOwnServer(impl);
+    let peer = await startEchoServer(impl);
     const port = peer.port;
     const client = createClient(Echo, { address: peer.address });
     try {
@@ -72,7 +72,7 @@ describe("GOAWAY", () => {
       release();
       expect(await slow).toMatchObject({ message: "done:slow" });
       await closing;
-      peer = await startOwnServer(impl, { listen: { port } });
+      peer = await startEchoServer(impl, { listen: { port } });
       expect(await client.unary({ message: "next" })).toMatchObject({ message: "done:next" });
     } finally {
       closeClient(client);

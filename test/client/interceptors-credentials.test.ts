@@ -6,14 +6,14 @@ import type { ClientInterceptor } from "../../src/client/client-interceptor.js";
 import { Metadata } from "../../src/metadata.js";
 import { Status } from "../../src/status.js";
 import { rejectionOf } from "../helpers/catch-grpc-error.js";
-import { collect, Echo, type EchoRequest } from "./grpc-js-peer.js";
-import { startOwnServer, type OwnPeer } from "./own-server.js";
+import { collect, Echo, type EchoRequest } from "../helpers/echo.js";
+import { startEchoServer, type StartedServer } from "../helpers/start-server.js";
 
 
-let peer: OwnPeer;
+let peer: StartedServer;
 const received: Metadata[] = [];
 beforeAll(async () => {
-  peer = await startOwnServer({
+  peer = await startEchoServer({
     async unary(request: EchoRequest, ctx: ServerCallContext) {
       received.push(ctx.metadata);
       return { message: `${request.message}|${ctx.metadata.get("authorization") ?? ""}|${ctx.metadata.getAll("x-order").join(",")}` };

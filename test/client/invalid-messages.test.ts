@@ -6,7 +6,7 @@ import { closeClient, createClient } from "../../src/client/client.js";
 import { Status } from "../../src/status.js";
 import { rejectionOf } from "../helpers/catch-grpc-error.js";
 import { startServer } from "../helpers/start-server.js";
-import { Echo } from "./grpc-js-peer.js";
+import { Echo } from "../helpers/echo.js";
 
 describe("messages that do not fit their type", () => {
   it.each([

@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeClient, createClient } from "../../src/client/client.js";
 import { Status } from "../../src/status.js";
 import { rejectionOf } from "../helpers/catch-grpc-error.js";
-import { collect, Echo, type EchoRequest } from "./grpc-js-peer.js";
-import { startOwnServer, type OwnPeer } from "./own-server.js";
+import { collect, Echo, type EchoRequest } from "../helpers/echo.js";
+import { startEchoServer, type StartedServer } from "../helpers/start-server.js";
 import { startRawServer } from "./raw-server.js";
 
 
-let peer: OwnPeer;
+let peer: StartedServer;
 beforeAll(async () => {
-  peer = await startOwnServer(
+  peer = await startEchoServer(
     {
       async unary(request: EchoRequest, ctx: { setCompression(name: string): void }) {
         if (request.message === "compress-reply") ctx.setCompression("gzip");

@@ -5,10 +5,10 @@ import type { Channel, ConnectivityState } from "../../src/client/client-options
 import { Status } from "../../src/status.js";
 import { rejectionOf } from "../helpers/catch-grpc-error.js";
 import { allSubchannelsReady } from "./balancer/subchannel-states.js";
-import { Echo } from "./grpc-js-peer.js";
-import { startOwnServer, type OwnPeer } from "./own-server.js";
+import { Echo } from "../helpers/echo.js";
+import { startEchoServer, type StartedServer } from "../helpers/start-server.js";
 
-const peers: OwnPeer[] = [];
+const peers: StartedServer[] = [];
 const channels: Channel[] = [];
 
 afterEach(async () => {
@@ -17,8 +17,8 @@ afterEach(async () => {
 });
 
 /** Starts an Echo server on `host` that answers with its own name. */
-async function backend(host: string, port = 0): Promise<OwnPeer> {
-  const peer = await startOwnServer(
+async function backend(host: string, port = 0): Promise<StartedServer> {
+  const peer = await startEchoServer(
     {
       async unary() {
         return { message: host };
@@ -88,7 +88,7 @@ describe("load balancing over an ipv4: address list", () => {
     const channel = channelTo("ipv4:127.0.0.1:1,127.0.0.2:1", { loadBalancingPolicy: "round_robin", backoff: { initialMs: 60_000 } });
     const error = await rejectionOf(() => createClient(Echo, { channel }).unary({}, { timeoutMs: 10_000 }));
     expect(error.code).toBe(Status.UNAVAILABLE);
-    expect(error.details).toMatch(/^failed to connect to ipv4:127\.0\.0\.1:1,127\.0\.0\.2:1 \(127\.0\.0\.[12]:1\): connect ECONNREFUSED/);
+    expect(error.details).toMatch(/^failed to connect to ipv4:127\.0\.0\.1:1,127\.0\.0\.2:1 \(127\.0\.0\.[12]:1, attempt 1\): connection refused/);
     expect(channel.state).toBe("TRANSIENT_FAILURE");
   });
 });
@@ -132,7 +132,7 @@ describe("service config method settings", () => {
   } as never;
 
   it("the method's timeout gives a call without one a deadline, and caps a call's longer one", async () => {
-    const peer = await startOwnServer(slow);
+    const peer = await startEchoServer(slow);
     peers.push(peer);
     const channel = channelTo(peer.address, {
       serviceConfig: { methodConfig: [{ name: [{ service: "h2grpc.test.Echo", method: "Unary" }], timeout: "0.2s" }] },
@@ -154,7 +154,7 @@ describe("service config method settings", () => {
   });
 
   it("the method's message limits lower the channel's: RESOURCE_EXHAUSTED either way", async () => {
-    const peer = await startOwnServer(slow);
+    const peer = await startEchoServer(slow);
     peers.push(peer);
     const channel = channelTo(peer.address, {
       serviceConfig: { methodConfig: [{ name: [{}], maxRequestMessageBytes: 100, maxResponseMessageBytes: 1000 }] },

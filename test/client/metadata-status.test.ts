@@ -8,9 +8,10 @@ import { Metadata } from "../../src/metadata.js";
 import { encodeRpcStatus } from "../../src/rpc-status.js";
 import { Status } from "../../src/status.js";
 import { rejectionOf } from "../helpers/catch-grpc-error.js";
-import { collect, Echo, startGrpcJsServer, type EchoRequest } from "./grpc-js-peer.js";
-import type { EchoDefinition } from "./grpc-js-peer.js";
-import { startOwnServer } from "./own-server.js";
+import { collect, Echo, type EchoRequest } from "../helpers/echo.js";
+import { startGrpcJsServer } from "../helpers/grpc-js-peer.js";
+import type { EchoDefinition } from "../helpers/echo.js";
+import { startEchoServer } from "../helpers/start-server.js";
 
 const DETAIL = { typeUrl: "type.googleapis.com/h2grpc.test.Why", value: new Uint8Array([7, 7]) };
 
@@ -36,7 +37,7 @@ const grpcJsImpl: grpc.UntypedServiceImplementation = {
 const peers = {
   "grpc-js": async () => startGrpcJsServer(grpcJsImpl),
   h2grpc: async () =>
-    startOwnServer({
+    startEchoServer({
       async unary(request: EchoRequest, ctx: ServerCallContext) {
         ctx.sendHeader(new Metadata({ "x-echo": ctx.metadata.get("x-custom") ?? "", "x-echo-bin": ctx.metadata.get("x-custom-bin") ?? new Uint8Array() }));
         ctx.trailer.set("x-trailer", "t");
@@ -111,7 +112,7 @@ describe.each(Object.entries(peers))("metadata and status against a %s server", 
 
 describe("headers and trailers promises of call objects", () => {
   it("resolve on success and on failure, and never reject", async () => {
-    const peer = await startOwnServer({
+    const peer = await startEchoServer({
       async *serverStream(request: EchoRequest, ctx: ServerCallContext) {
         ctx.sendHeader(new Metadata({ "x-h": "1" }));
         ctx.trailer.set("x-t", "2");

@@ -3,7 +3,7 @@ import { closeClient, createClient } from "../../src/client/client.js";
 import { Status } from "../../src/status.js";
 import { rejectionOf } from "../helpers/catch-grpc-error.js";
 import { buildLibrary, removeLibrary, startChild } from "../helpers/child-process.js";
-import { Echo } from "./grpc-js-peer.js";
+import { Echo } from "../helpers/echo.js";
 
 beforeAll(() => buildLibrary(), 120_000);
 afterAll(() => removeLibrary());

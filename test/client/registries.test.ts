@@ -14,11 +14,11 @@ import {
   Status,
   type Subchannel,
 } from "../../src/index.js";
-import { Echo } from "./grpc-js-peer.js";
-import { startOwnServer, type OwnPeer } from "./own-server.js";
+import { Echo } from "../helpers/echo.js";
+import { startEchoServer, type StartedServer } from "../helpers/start-server.js";
 import { callUntil } from "../fleet/fleet-calls.js";
 
-const peers: OwnPeer[] = [];
+const peers: StartedServer[] = [];
 const channels: Channel[] = [];
 
 afterEach(async () => {
@@ -26,8 +26,8 @@ afterEach(async () => {
   await Promise.all(peers.splice(0).map((peer) => peer.close()));
 });
 
-async function backend(host: string): Promise<OwnPeer> {
-  const peer = await startOwnServer({ unary: async () => ({ message: host }) } as never, { listen: { host } });
+async function backend(host: string): Promise<StartedServer> {
+  const peer = await startEchoServer({ unary: async () => ({ message: host }) } as never, { listen: { host } });
   peers.push(peer);
   return peer;
 }

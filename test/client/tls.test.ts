@@ -7,23 +7,24 @@ import { channelTls, serverTls } from "../../src/transport/tls.js";
 import { placeholderCerts, testCerts } from "../helpers/certs.js";
 import { requirePeer } from "../helpers/peers.js";
 import { rejectionOf } from "../helpers/catch-grpc-error.js";
-import { Echo, startGrpcJsServer, type EchoRequest, type GrpcJsPeer } from "./grpc-js-peer.js";
-import { startOwnServer, type OwnPeer } from "./own-server.js";
+import { Echo, type EchoRequest } from "../helpers/echo.js";
+import { startGrpcJsServer, type GrpcJsPeer } from "../helpers/grpc-js-peer.js";
+import { startEchoServer, type StartedServer } from "../helpers/start-server.js";
 
 const hasOpenssl = requirePeer("client TLS tests", "openssl");
 const certs = hasOpenssl ? testCerts() : placeholderCerts();
 
 describe.skipIf(!hasOpenssl)("TLS against an h2grpc server", () => {
-  let tlsPeer: OwnPeer;
-  let mtlsPeer: OwnPeer;
+  let tlsPeer: StartedServer;
+  let mtlsPeer: StartedServer;
   beforeAll(async () => {
     const impl = {
       async unary(request: EchoRequest, ctx: { metadata: { get(key: string): unknown }; peerCertificate?: { subject?: { CN?: string } } }) {
         return { message: `${request.message}|${String(ctx.metadata.get("authorization") ?? "")}|${ctx.peerCertificate?.subject?.CN ?? ""}` };
       },
     } as never;
-    tlsPeer = await startOwnServer(impl, { listen: { credentials: serverTls({ cert: certs.serverCert, key: certs.serverKey }) } });
-    mtlsPeer = await startOwnServer(impl, {
+    tlsPeer = await startEchoServer(impl, { listen: { credentials: serverTls({ cert: certs.serverCert, key: certs.serverKey }) } });
+    mtlsPeer = await startEchoServer(impl, {
       listen: { credentials: serverTls({ cert: certs.serverCert, key: certs.serverKey, clientCa: certs.caCert, requireClientCertificate: true }) },
     });
   });

@@ -12,10 +12,9 @@ import {
 import { FrameDecoder } from "../../src/framing/frame-decoder.js";
 import type { Frame } from "../../src/framing/frame.js";
 import { Status } from "../../src/status.js";
-import type { EchoDefinition } from "../protos/gen/echo.js";
+import { Echo } from "../helpers/echo.js";
 import { catchGrpcError, rejectionOf } from "../helpers/catch-grpc-error.js";
 
-const Echo = loadService<EchoDefinition>("test/protos/echo.proto", "h2grpc.test.Echo");
 const requests = Echo.methods.unary.requestSerializer;
 
 function onlyFrame(bytes: Uint8Array): Frame {

@@ -1,7 +1,7 @@
 // Calls against a fleet and what they tell about it: which replica answered each call.
 import { createClient } from "../../src/client/client.js";
 import type { Channel } from "../../src/client/client-options.js";
-import { Echo } from "../helpers/grpc-js-echo.js";
+import { Echo } from "../helpers/echo.js";
 
 /** How many of `count` sequential unary calls each replica (by host) answered. */
 export async function tally(channel: Channel, count: number, options: { waitForReady?: boolean } = {}): Promise<Record<string, number>> {

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { encodeFrames, type Frame } from "../../src/framing/frame.js";
+import type { Frame } from "../../src/framing/frame.js";
+import { concatFrames } from "./concat-frames.js";
 import { FrameDecoder } from "../../src/framing/frame-decoder.js";
 import { assertProperty } from "../helpers/property.js";
 
@@ -27,7 +28,7 @@ describe("FrameDecoder properties", () => {
     assertProperty(
       fc.property(fc.array(frameArbitrary, { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 30 }), (frames, cuts) => {
         const decoder = new FrameDecoder();
-        const decoded = chunksOf(encodeFrames(frames), cuts).flatMap((chunk) => decoder.push(chunk));
+        const decoded = chunksOf(concatFrames(frames), cuts).flatMap((chunk) => decoder.push(chunk));
         decoder.finish();
         expect(decoded.map((frame) => ({ compressed: frame.compressed, payload: [...frame.payload] }))).toEqual(
           frames.map((frame) => ({ compressed: frame.compressed, payload: [...frame.payload] })),
@@ -39,7 +40,7 @@ describe("FrameDecoder properties", () => {
   it("reports a stream cut anywhere inside a frame as INTERNAL at finish", () => {
     assertProperty(
       fc.property(fc.array(frameArbitrary, { minLength: 1, maxLength: 5 }), fc.nat(), (frames, cut) => {
-        const encoded = encodeFrames(frames);
+        const encoded = concatFrames(frames);
         const boundaries = new Set<number>();
         let offset = 0;
         for (const frame of frames) boundaries.add((offset += 5 + frame.payload.length));

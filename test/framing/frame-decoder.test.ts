@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { encodeFrame, encodeFrames, type Frame } from "../../src/framing/frame.js";
+import { encodeFrame, type Frame } from "../../src/framing/frame.js";
+import { concatFrames } from "./concat-frames.js";
 import { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES, FrameDecoder } from "../../src/framing/frame-decoder.js";
 import { Status } from "../../src/status.js";
 import { catchGrpcError } from "../helpers/catch-grpc-error.js";
@@ -21,11 +22,11 @@ describe("FrameDecoder", () => {
   it("decodes an empty payload", () => {
     const decoder = new FrameDecoder();
     expect(plain(decoder.push(encodeFrame(new Uint8Array(0))))).toEqual([{ compressed: false, payload: [] }]);
-    expect(decoder.isInsideFrame).toBe(false);
+    expect(() => decoder.finish()).not.toThrow();
   });
 
   it("decodes many frames from one chunk, keeping each compressed flag", () => {
-    const chunk = encodeFrames([
+    const chunk = concatFrames([
       { compressed: false, payload: bytes(1) },
       { compressed: true, payload: bytes(2, 2) },
       { compressed: false, payload: new Uint8Array(0) },
@@ -43,13 +44,15 @@ describe("FrameDecoder", () => {
     expect(frame?.payload.buffer).toBe(chunk.buffer);
   });
 
-  it("reassembles a payload split across chunks and reports being inside a frame meanwhile", () => {
+  it("reassembles a payload split across chunks, and finish() throws while inside the frame", () => {
     const encoded = encodeFrame(bytes(1, 2, 3, 4, 5, 6));
     const decoder = new FrameDecoder();
     expect(decoder.push(encoded.subarray(0, 7))).toEqual([]);
-    expect(decoder.isInsideFrame).toBe(true);
-    expect(decoder.push(encoded.subarray(7))).toEqual([{ compressed: false, payload: bytes(1, 2, 3, 4, 5, 6) }]);
-    expect(decoder.isInsideFrame).toBe(false);
+    expect(() => decoder.finish()).toThrow(/stream ended inside a message/);
+    const again = new FrameDecoder();
+    again.push(encoded.subarray(0, 7));
+    expect(again.push(encoded.subarray(7))).toEqual([{ compressed: false, payload: bytes(1, 2, 3, 4, 5, 6) }]);
+    expect(() => again.finish()).not.toThrow();
   });
 
   it("accepts a message of exactly maxReceiveMessageBytes", () => {

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { closeClient, createClient } from "../../src/client/client.js";
 import { GrpcError } from "../../src/grpc-error.js";
 import { Status } from "../../src/status.js";
-import { Echo } from "../helpers/grpc-js-echo.js";
+import { Echo } from "../helpers/echo.js";
 import { connectRaw, grpcHeaders, rawFrame, sendRaw, statusOf } from "../helpers/raw-h2.js";
 import { startRawServer } from "../client/raw-server.js";
 import { BIDI, UNARY, expectServing, failOnProcessErrors, startTargetServer } from "./target-server.js";

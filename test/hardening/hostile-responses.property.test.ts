@@ -10,7 +10,7 @@ import type { ServiceClient } from "../../src/client/service-client.js";
 import { GrpcError } from "../../src/grpc-error.js";
 import { Status } from "../../src/status.js";
 import type { EchoDefinition } from "../protos/gen/echo.js";
-import { Echo } from "../helpers/grpc-js-echo.js";
+import { Echo } from "../helpers/echo.js";
 import { assertProperty } from "../helpers/property.js";
 import { startRawServer, type RawServer } from "../client/raw-server.js";
 import { failOnProcessErrors } from "./target-server.js";

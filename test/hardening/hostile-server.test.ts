@@ -10,7 +10,7 @@ import type { ServiceClient } from "../../src/client/service-client.js";
 import { GrpcError } from "../../src/grpc-error.js";
 import { Status } from "../../src/status.js";
 import type { EchoDefinition } from "../protos/gen/echo.js";
-import { Echo } from "../helpers/grpc-js-echo.js";
+import { Echo } from "../helpers/echo.js";
 import { startRawServer } from "../client/raw-server.js";
 import { OK_TRAILERS, RESPONSE_HEADERS, data, headers, startScriptedServer } from "./scripted-server.js";
 import { failOnProcessErrors } from "./target-server.js";

@@ -14,15 +14,17 @@ failOnProcessErrors();
 
 const listeners: ServerListener[] = [];
 afterEach(async () => {
-  await Promise.all(listeners.splice(0).map((listener) => listener.close(0, () => {})));
+  await Promise.all(listeners.splice(0).map((listener) => listener.close(0)));
 });
 
 function startListener(isTls: boolean): Promise<number> {
-  const listener = new ServerListener((stream) => stream.close(), {
+  const listener = new ServerListener((call) => call.finish(undefined, undefined, undefined), {
     maxHeaderListBytes: 16 * 1024,
     prefaceTimeoutMs: 100,
     streamResetBurst: 1_000,
     streamResetRate: 33,
+    maxReceiveMessageBytes: 4 * 1024 * 1024,
+    acceptEncoding: "identity",
     keepalive: { timeoutMs: 20_000, minPingIntervalMs: 300_000, permitWithoutCalls: false },
   });
   listeners.push(listener);

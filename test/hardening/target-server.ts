@@ -7,7 +7,7 @@ import { createHealthService } from "../../src/services/health.js";
 import { serverTls } from "../../src/transport/tls.js";
 import { testCerts } from "../helpers/certs.js";
 import type { ServerOptions } from "../../src/server/server-options.js";
-import { Echo } from "../helpers/grpc-js-echo.js";
+import { Echo, type EchoRequest } from "../helpers/echo.js";
 import { connectRaw, grpcHeaders, rawFrame, sendRaw, statusOf } from "../helpers/raw-h2.js";
 import { startServer } from "../helpers/start-server.js";
 
@@ -17,11 +17,6 @@ export const CLIENT_STREAM = "/h2grpc.test.Echo/ClientStream";
 export const BIDI = "/h2grpc.test.Echo/Bidi";
 export const HEALTH_CHECK = "/grpc.health.v1.Health/Check";
 
-interface EchoRequest {
-  message: string;
-  count: number;
-  payload: Uint8Array;
-}
 
 /** Starts the target server: unary echoes, server-streaming sends `count` replies of `payload`, the streaming kinds echo. */
 export async function startTargetServer(options: ServerOptions = {}, isTls = false): Promise<{ port: number; close(graceMs?: number): Promise<void> }> {

@@ -84,21 +84,22 @@ export interface Child {
 
 /**
  * Starts the program `script` (a path from the repository root) with node and `nodeFlags`, the
- * library path as its first argument.
+ * library path as its first argument, and `env` added to the environment.
  */
-export function startChild(script: string, args: readonly string[] = [], nodeFlags: readonly string[] = []): Child {
-  return startProgram(process.execPath, [...nodeFlags, path.join(ROOT, script), LIBRARY_ENTRY, ...args]);
+export function startChild(script: string, args: readonly string[] = [], nodeFlags: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Child {
+  return startProgram(process.execPath, [...nodeFlags, path.join(ROOT, script), LIBRARY_ENTRY, ...args], env);
 }
 
 /** Starts `command` with `args` in the repository root, collecting its output. */
-export function startProgram(command: string, args: readonly string[]): Child {
+export function startProgram(command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Child {
   const child = spawn(command, args, {
     cwd: ROOT,
+    env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
   child.stderr!.setEncoding("utf8").on("data", (text: string) => {
-    if (stderr.length < 8192) stderr += text;
+    if (stderr.length < 65536) stderr += text;
   });
   const lines: string[] = [];
   const listeners = new Set<(line: string) => void>();

@@ -85,7 +85,17 @@ export async function startFaultProxy(targetPort: number, initial: Fault = { kin
     injectNow(next) {
       for (const link of links) {
         link.fault = shiftFault(next, link);
-        if (next.kind === "stall" && next.afterBytes === 0) stall(link);
+        if (!("afterBytes" in next) || next.afterBytes !== 0) continue;
+        // A fault from the very next byte acts now, whether or not bytes are flowing.
+        if (next.kind === "stall") stall(link);
+        else if (next.kind === "cut") {
+          link.client.resetAndDestroy();
+          link.server.destroy();
+        } else if (next.kind === "half-close") {
+          link.isStalled = true;
+          link.client.end();
+          link.client.pause();
+        }
       }
     },
     async close() {

@@ -2,7 +2,7 @@
 // an Echo server whose memory the parent watches while 256 MiB stream through it each way.
 // Protocol over IPC: sends {port}, then answers "report" with {baselineRss, peakRss, receivedBytes}.
 import { createServer } from "../../src/server/server.js";
-import { Echo } from "./grpc-js-echo.js";
+import { Echo } from "./echo.js";
 
 const MESSAGE_BYTES = 64 * 1024;
 let receivedBytes = 0;

@@ -4,6 +4,7 @@ import { createClient, GrpcError, Metadata, Status, type Channel } from "../../s
 import { TestService, UnimplementedService, type StreamingOutputCallResponse } from "./interop-messages.js";
 import * as spec from "./interop-spec.js";
 import { check, type TestCase } from "./interop-spec.js";
+import { collect } from "../helpers/collect.js";
 import { receivedCompressedFlags, TAP_ID_HEADER } from "./wire-tap.js";
 
 async function expectFailure(call: Promise<unknown>, code: Status, details?: string): Promise<void> {
@@ -18,11 +19,6 @@ async function expectFailure(call: Promise<unknown>, code: Status, details?: str
   throw new Error(`want status ${Status[code]}, but the call succeeded`);
 }
 
-async function collect<T>(responses: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const response of responses) all.push(response);
-  return all;
-}
 
 function bodyLength(response: { payload: { body: Uint8Array } | null } | undefined): number {
   return response?.payload?.body.length ?? -1;

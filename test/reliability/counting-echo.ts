@@ -4,7 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { GrpcError } from "../../src/grpc-error.js";
 import type { ServiceImpl } from "../../src/server/service-impl.js";
 import { Status } from "../../src/status.js";
-import { Echo } from "../helpers/grpc-js-echo.js";
+import { Echo } from "../helpers/echo.js";
 
 /** Status codes a call may fail with when the network or the server fails under it. */
 export const FAILURE_CODES: ReadonlySet<Status> = new Set([Status.UNAVAILABLE, Status.DEADLINE_EXCEEDED, Status.CANCELLED, Status.INTERNAL]);

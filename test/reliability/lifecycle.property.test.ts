@@ -15,7 +15,7 @@ import { GrpcError } from "../../src/grpc-error.js";
 import { createServer } from "../../src/server/server.js";
 import type { Server } from "../../src/server/server-options.js";
 import { isStatus, Status } from "../../src/status.js";
-import { Echo } from "../helpers/grpc-js-echo.js";
+import { Echo } from "../helpers/echo.js";
 import { assertProperty } from "../helpers/property.js";
 import { countingEcho, expectGapFree } from "./counting-echo.js";
 
@@ -143,18 +143,9 @@ async function makeCall(client: EchoClient, step: Extract<Step, { kind: "call" }
         return;
       }
       case "serverStream": {
-        const indexes: number[] = [];
         const call = client.serverStream({ count: step.count, delayMs: 1 }, options);
         if (step.abort === "at-once") controller.abort();
-        try {
-          for await (const reply of call) {
-            indexes.push(reply.index);
-            if (step.abort === "mid" && indexes.length === 2) controller.abort();
-          }
-          expect(indexes).toHaveLength(step.count);
-        } finally {
-          expectGapFree(indexes);
-        }
+        await readAllReplies(call, step, controller);
         return;
       }
       case "clientStream": {
@@ -179,15 +170,9 @@ async function makeCall(client: EchoClient, step: Extract<Step, { kind: "call" }
           for (let count = 0; count < step.count; count++) await call.write({ count });
           call.end();
         })().catch(() => {});
-        const indexes: number[] = [];
         try {
-          for await (const reply of call) {
-            indexes.push(reply.index);
-            if (step.abort === "mid" && indexes.length === 2) controller.abort();
-          }
-          expect(indexes).toHaveLength(step.count);
+          await readAllReplies(call, step, controller);
         } finally {
-          expectGapFree(indexes);
           await writing;
         }
         return;
@@ -201,6 +186,20 @@ async function makeCall(client: EchoClient, step: Extract<Step, { kind: "call" }
     if (!(error instanceof GrpcError)) throw error;
     if (!isStatus(error.code) || error.code === Status.OK) throw new Error(`invalid status ${String(error.code)}: ${error.message}`);
     return error.message;
+  }
+}
+
+/** Reads every reply (aborting after the second when the step says "mid"): all `step.count` of them, gap-free. */
+async function readAllReplies(replies: AsyncIterable<{ index: number }>, step: Extract<Step, { kind: "call" }>, controller: AbortController): Promise<void> {
+  const indexes: number[] = [];
+  try {
+    for await (const reply of replies) {
+      indexes.push(reply.index);
+      if (step.abort === "mid" && indexes.length === 2) controller.abort();
+    }
+    expect(indexes).toHaveLength(step.count);
+  } finally {
+    expectGapFree(indexes);
   }
 }
 

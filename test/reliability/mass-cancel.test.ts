@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { closeClient, createClient } from "../../src/client/client.js";
 import { Status } from "../../src/status.js";
 import { startFaultProxy } from "../helpers/fault-proxy.js";
-import { Echo } from "../helpers/grpc-js-echo.js";
+import { Echo } from "../helpers/echo.js";
 import { startServer } from "../helpers/start-server.js";
 import { outcomeOf } from "./counting-echo.js";
 

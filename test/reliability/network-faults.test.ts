@@ -8,7 +8,7 @@ import { Status } from "../../src/status.js";
 import { channelTls, insecure, serverTls } from "../../src/transport/tls.js";
 import { testCerts } from "../helpers/certs.js";
 import { startFaultProxy, type Fault, type FaultProxy } from "../helpers/fault-proxy.js";
-import { Echo } from "../helpers/grpc-js-echo.js";
+import { Echo } from "../helpers/echo.js";
 import { startServer } from "../helpers/start-server.js";
 import { countingEcho, expectGapFree, FAILURE_CODES, outcomeOf, type Outcome } from "./counting-echo.js";
 

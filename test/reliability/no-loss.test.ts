@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { closeClient, createClient } from "../../src/client/client.js";
 import { createServer } from "../../src/server/server.js";
 import { frameOf, startRawServer } from "../client/raw-server.js";
-import { Echo } from "../helpers/grpc-js-echo.js";
+import { Echo } from "../helpers/echo.js";
 import { assertProperty } from "../helpers/property.js";
 import { countingEcho, expectGapFree, FAILURE_CODES, outcomeOf, type ServerTally } from "./counting-echo.js";
 

@@ -9,7 +9,7 @@ import { createServer } from "../../src/server/server.js";
 import { Status } from "../../src/status.js";
 import { channelTls, insecure, serverTls } from "../../src/transport/tls.js";
 import { testCerts } from "../helpers/certs.js";
-import { Echo } from "../helpers/grpc-js-echo.js";
+import { Echo } from "../helpers/echo.js";
 import { outcomeOf } from "./counting-echo.js";
 
 // A call that has not settled this long after the server closed hangs (generous: the machine may be busy).

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeClient, createClient } from "../../src/client/client.js";
 import { Status } from "../../src/status.js";
 import { buildLibrary, removeLibrary, startChild, type Child } from "../helpers/child-process.js";
-import { Echo } from "../helpers/grpc-js-echo.js";
+import { Echo } from "../helpers/echo.js";
 import { expectGapFree, outcomeOf } from "./counting-echo.js";
 
 beforeAll(() => buildLibrary(), 120_000);

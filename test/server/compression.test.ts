@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import * as grpc from "@grpc/grpc-js";
 import { gzipSync } from "node:zlib";
-import { Echo, EchoClient, collectStream } from "../helpers/grpc-js-echo.js";
+import { Echo } from "../helpers/echo.js";
+import { EchoClient, collectStream } from "../helpers/grpc-js-peer.js";
 import { connectRaw, grpcHeaders, rawFrame, sendRaw, statusOf } from "../helpers/raw-h2.js";
 import { startServer } from "../helpers/start-server.js";
 import { Status } from "../../src/status.js";

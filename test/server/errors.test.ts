@@ -3,7 +3,8 @@ import * as grpc from "@grpc/grpc-js";
 import { GrpcError } from "../../src/grpc-error.js";
 import { Metadata } from "../../src/metadata.js";
 import { Status } from "../../src/status.js";
-import { Echo, EchoClient, collectStream } from "../helpers/grpc-js-echo.js";
+import { Echo } from "../helpers/echo.js";
+import { EchoClient, collectStream } from "../helpers/grpc-js-peer.js";
 import { connectRaw, grpcHeaders, rawFrame, sendRaw, statusOf } from "../helpers/raw-h2.js";
 import { startServer } from "../helpers/start-server.js";
 

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { once } from "node:events";
-import { EchoClient, type EchoReply } from "../helpers/grpc-js-echo.js";
+import { type EchoReply } from "../helpers/echo.js";
+import { EchoClient } from "../helpers/grpc-js-peer.js";
 
 const TOTAL_BYTES = 256 * 1024 * 1024;
 const MESSAGE_BYTES = 64 * 1024;

@@ -1,11 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { Echo, EchoClient, collectStream, type EchoReply } from "../helpers/grpc-js-echo.js";
+import { Echo, type EchoReply, type EchoRequest } from "../helpers/echo.js";
+import { EchoClient, collectStream } from "../helpers/grpc-js-peer.js";
 import { startServer } from "../helpers/start-server.js";
 
-interface EchoRequest {
-  message: string;
-  count: number;
-}
 
 function echoImplementation() {
   return {

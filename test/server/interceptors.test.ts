@@ -3,7 +3,8 @@ import * as grpc from "@grpc/grpc-js";
 import { GrpcError } from "../../src/grpc-error.js";
 import { Status } from "../../src/status.js";
 import type { ServerInterceptor } from "../../src/server/server-interceptor.js";
-import { Echo, EchoClient, collectStream, type EchoReply } from "../helpers/grpc-js-echo.js";
+import { Echo, type EchoReply } from "../helpers/echo.js";
+import { EchoClient, collectStream } from "../helpers/grpc-js-peer.js";
 import { startServer } from "../helpers/start-server.js";
 
 const logging =

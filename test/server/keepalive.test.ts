@@ -4,7 +4,7 @@ import net from "node:net";
 import { serverTls } from "../../src/transport/tls.js";
 import type { ListenOptions } from "../../src/server/server-options.js";
 import { testCerts } from "../helpers/certs.js";
-import { Echo } from "../helpers/grpc-js-echo.js";
+import { Echo } from "../helpers/echo.js";
 import { connectRaw, pingOnEveryData } from "../helpers/raw-h2.js";
 import { startServer } from "../helpers/start-server.js";
 

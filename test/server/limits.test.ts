@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import * as grpc from "@grpc/grpc-js";
 import http2 from "node:http2";
 import { Status } from "../../src/status.js";
-import { Echo, EchoClient, collectStream } from "../helpers/grpc-js-echo.js";
+import { Echo } from "../helpers/echo.js";
+import { EchoClient, collectStream } from "../helpers/grpc-js-peer.js";
 import { connectRaw, grpcHeaders, rawFrame, sendRaw, statusOf } from "../helpers/raw-h2.js";
 import { startServer } from "../helpers/start-server.js";
 

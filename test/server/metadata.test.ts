@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import * as grpc from "@grpc/grpc-js";
 import { Metadata } from "../../src/metadata.js";
 import type { ServerCallContext } from "../../src/server/call-context.js";
-import { Echo, EchoClient, collectStream } from "../helpers/grpc-js-echo.js";
+import { Echo } from "../helpers/echo.js";
+import { EchoClient, collectStream } from "../helpers/grpc-js-peer.js";
 import { startServer } from "../helpers/start-server.js";
 
 describe("metadata both ways", () => {

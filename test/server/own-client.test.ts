@@ -4,7 +4,7 @@ import { closeClient, createClient } from "../../src/client/client.js";
 import { GrpcError } from "../../src/grpc-error.js";
 import { Metadata } from "../../src/metadata.js";
 import { Status } from "../../src/status.js";
-import { Echo } from "../helpers/grpc-js-echo.js";
+import { Echo } from "../helpers/echo.js";
 import { startServer } from "../helpers/start-server.js";
 
 async function startEcho(options = {}) {

@@ -3,7 +3,8 @@ import type * as grpc from "@grpc/grpc-js";
 import { GrpcError } from "../../src/grpc-error.js";
 import { createServer } from "../../src/server/server.js";
 import { Status } from "../../src/status.js";
-import { Echo, EchoClient } from "../helpers/grpc-js-echo.js";
+import { Echo } from "../helpers/echo.js";
+import { EchoClient } from "../helpers/grpc-js-peer.js";
 
 function deferred<T = void>() {
   let resolve!: (value: T) => void;

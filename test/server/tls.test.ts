@@ -5,7 +5,8 @@ import { serverTls } from "../../src/transport/tls.js";
 import { Status } from "../../src/status.js";
 import { placeholderCerts, testCerts } from "../helpers/certs.js";
 import { requirePeer } from "../helpers/peers.js";
-import { Echo, EchoClient } from "../helpers/grpc-js-echo.js";
+import { Echo } from "../helpers/echo.js";
+import { EchoClient } from "../helpers/grpc-js-peer.js";
 import { startServer } from "../helpers/start-server.js";
 
 const hasOpenssl = requirePeer("server TLS tests", "openssl");

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { closeClient, createClient, createServer, loadService, type ServiceClient } from "../../src/index.js";
-import { Echo } from "../helpers/grpc-js-echo.js";
+import { Echo } from "../helpers/echo.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "h2grpc-loose-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type http2 from "node:http2";
 import { Status } from "../../src/status.js";
-import { Echo } from "../helpers/grpc-js-echo.js";
+import { Echo } from "../helpers/echo.js";
 import { connectRaw, grpcHeaders, rawFrame, sendRaw, statusOf } from "../helpers/raw-h2.js";
 import { startServer } from "../helpers/start-server.js";
 

@@ -1,4 +1,4 @@
-import { isIP } from "node:net";
+import { ipVersionOf } from "../../transport/ip-address.js";
 import type { ResolvedAddress } from "../resolver/resolver.js";
 
 /** A key that is equal for equal addresses, to match subchannels across resolutions. */
@@ -25,7 +25,7 @@ export function uniqueAddresses(addresses: readonly ResolvedAddress[]): Resolved
 export function interleaveFamilies(addresses: readonly ResolvedAddress[]): ResolvedAddress[] {
   const families = new Map<string, ResolvedAddress[]>();
   for (const address of addresses) {
-    const family = address.kind === "unix" ? "unix" : `ipv${isIP(address.host)}`;
+    const family = address.kind === "unix" ? "unix" : `ipv${ipVersionOf(address.host)}`;
     const list = families.get(family);
     if (list === undefined) families.set(family, [address]);
     else list.push(address);

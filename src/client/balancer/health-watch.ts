@@ -6,7 +6,7 @@ import type { CallStreamEnd, CallStreamListener, ClientCallStream, OutgoingCallH
 import { ConnectionBackoff, backoffSettings } from "../channel/backoff.js";
 import type { ConnectivityState } from "../client-options.js";
 
-/** Opens one call on the subchannel's connection (ClientConnection.openStream). */
+/** Opens one call on the subchannel's connection (ClientConnection.openStream); may throw when the connection cannot take a stream. */
 export type HealthStreamOpener = (head: OutgoingCallHead, listener: CallStreamListener) => ClientCallStream;
 
 const WATCH_PATH = "/grpc.health.v1.Health/Watch";
@@ -76,10 +76,15 @@ export function watchHealth(
         restart(unhealthy(end.error === undefined ? "the Watch stream ended" : `the Watch stream failed: ${end.error.message}`), hasAnswered);
       },
     };
-    stream = open(
-      { path: WATCH_PATH, authority, timeoutMs: undefined, encoding: undefined, acceptEncoding: "identity", metadata: undefined, maxReceiveMessageBytes: MAX_RESPONSE_BYTES },
-      listener,
-    );
+    try {
+      stream = open(
+        { path: WATCH_PATH, authority, timeoutMs: undefined, encoding: undefined, acceptEncoding: "identity", metadata: undefined, maxReceiveMessageBytes: MAX_RESPONSE_BYTES },
+        listener,
+      );
+    } catch (error) {
+      // The connection could not take a stream (a GOAWAY raced it): its subchannel hears of that too.
+      return restart(unhealthy(`could not start the Watch stream: ${(error as Error).message}`), false);
+    }
     stream.sendFrame(encodeFrame(encodeHealthCheckRequest(serviceName)), true);
   };
 

@@ -20,8 +20,8 @@ export interface SubchannelContext {
   readonly backoff: BackoffSettings;
   /** The TLS server name to check for `address` (the target's host name, unless it is an IP address list). */
   tlsServerName(address: ResolvedAddress): string | undefined;
-  /** The UNAVAILABLE error for a failed connection attempt. */
-  describeFailure(subchannel: Subchannel, cause: unknown): GrpcError;
+  /** The UNAVAILABLE error for a failed connection attempt, the `failedAttempts`th in a row. */
+  describeFailure(subchannel: Subchannel, cause: unknown, failedAttempts: number): GrpcError;
   /** The connection is up (start keepalive). */
   onConnectionReady(connection: ClientConnection): void;
   /** The server sent GOAWAY (keepalive may need to slow down; the resolver should look again). */
@@ -60,6 +60,8 @@ export class SubchannelImpl implements Subchannel, ConnectionEvents {
   #connection: ClientConnection | undefined;
   #lastError: GrpcError | undefined;
   #timer: NodeJS.Timeout | undefined;
+  /** Connection attempts that failed since the last success, for error messages. */
+  #failedAttempts = 0;
 
   constructor(address: ResolvedAddress, context: SubchannelContext, isHealthChecked: boolean) {
     this.address = address;
@@ -80,6 +82,11 @@ export class SubchannelImpl implements Subchannel, ConnectionEvents {
 
   get lastError(): GrpcError | undefined {
     return this.#lastError;
+  }
+
+  /** The connection, connecting or connected, if any. */
+  get connection(): ClientConnection | undefined {
+    return this.#connection;
   }
 
   /** The connection when READY and still usable: what a pick hands to a call. */
@@ -135,6 +142,7 @@ export class SubchannelImpl implements Subchannel, ConnectionEvents {
   onReady(connection: ClientConnection): void {
     if (this.#connection !== connection) return;
     clearTimeout(this.#timer);
+    this.#failedAttempts = 0;
     this.#backoff.reset();
     this.#context.onConnectionReady(connection);
     this.#setConnectionState("READY");
@@ -153,7 +161,7 @@ export class SubchannelImpl implements Subchannel, ConnectionEvents {
     clearTimeout(this.#timer);
     if (this.#connectionState !== "CONNECTING") return this.#dropConnection();
     this.#connection = undefined;
-    this.#lastError = this.#context.describeFailure(this, error);
+    this.#lastError = this.#context.describeFailure(this, error, ++this.#failedAttempts);
     this.#setConnectionState("TRANSIENT_FAILURE");
     this.#timer = setTimeout(() => {
       if (this.#connectionState === "TRANSIENT_FAILURE") this.#setConnectionState("IDLE");

@@ -1,4 +1,4 @@
-import { isIP } from "node:net";
+import { ipVersionOf } from "../../transport/ip-address.js";
 import { GrpcError } from "../../grpc-error.js";
 import { Status } from "../../status.js";
 import type { ClientConnection } from "../../transport/client-connection.js";
@@ -67,6 +67,14 @@ export class ChannelConnections implements SubchannelContext, SubchannelFactory 
     subchannel.shutdown(this.#owner.isClosing());
   }
 
+  /** Every subchannel's open connection: where it goes, whether it takes calls, its open streams (Channel.stats()). */
+  connectionStats(): { address: string; isReady: boolean; streams: number }[] {
+    return [...this.#subchannels].flatMap((subchannel) => {
+      const connection = subchannel.connection;
+      return connection === undefined ? [] : [{ address: connection.address, isReady: connection.isReady, streams: connection.streamCount }];
+    });
+  }
+
   /** The service config's health-check service changed: every health-checked subchannel starts over. */
   refreshHealthChecks(): void {
     for (const subchannel of this.#subchannels) subchannel.refreshHealthCheck();
@@ -79,13 +87,14 @@ export class ChannelConnections implements SubchannelContext, SubchannelFactory 
   // The certificate names the target's host, whatever address it resolved to; an address list
   // (ipv4:, ipv6:) names no host, so each address is checked as itself.
   tlsServerName(address: ResolvedAddress): string | undefined {
-    return isIP(this.#authorityHost) === 0 ? this.#authorityHost : address.kind === "tcp" ? address.host : undefined;
+    return ipVersionOf(this.#authorityHost) === 0 ? this.#authorityHost : address.kind === "tcp" ? address.host : undefined;
   }
 
-  describeFailure(subchannel: Subchannel, cause: unknown): GrpcError {
+  describeFailure(subchannel: Subchannel, cause: unknown, failedAttempts: number): GrpcError {
     const reason = describeConnectFailure(cause, this.credentials.kind === "channel-tls");
-    const where = subchannel.name === this.#target ? this.#target : `${this.#target} (${subchannel.name})`;
-    return new GrpcError(Status.UNAVAILABLE, `failed to connect to ${where}: ${reason}`, undefined, { cause });
+    // What failed, where, and how often: "failed to connect to dns:svc:50051 (10.0.0.7:50051, attempt 3): connection refused".
+    const where = subchannel.name === this.#target ? `attempt ${failedAttempts}` : `${subchannel.name}, attempt ${failedAttempts}`;
+    return new GrpcError(Status.UNAVAILABLE, `failed to connect to ${this.#target} (${where}): ${reason}`, undefined, { cause });
   }
 
   onConnectionReady(connection: ClientConnection): void {

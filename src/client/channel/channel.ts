@@ -6,8 +6,10 @@ import type { ClientConnection } from "../../transport/client-connection.js";
 import { insecure, type ChannelCredentials } from "../../transport/tls.js";
 import type { Picker, Subchannel } from "../balancer/load-balancer.js";
 import { QUEUE_PICKER } from "../balancer/pick-first.js";
+import { watchHealth } from "../balancer/health-watch.js";
 import { SubchannelImpl } from "../balancer/subchannel.js";
-import type { Channel, ChannelOptions, ConnectivityState } from "../client-options.js";
+import type { Channel, ChannelOptions, ChannelStats, ConnectivityState } from "../client-options.js";
+import { CallCounters } from "../../telemetry/call-counters.js";
 import type { MethodConfig } from "../service-config/method-config.js";
 import type { ParsedServiceConfig } from "../service-config/service-config.js";
 import { ChannelRetrySettings } from "../retry/call-retry-settings.js";
@@ -47,6 +49,8 @@ export class ChannelImpl implements Channel {
   readonly isSecure: boolean;
   readonly maxReceiveMessageBytes: number;
   readonly maxSendMessageBytes: number;
+  /** Calls started, succeeded and failed on this channel (stats(), channelz). */
+  readonly counters = new CallCounters();
   /** Retries and hedges: whether they are on, the replay budget, the throttle (gRFC A6). */
   readonly retries: ChannelRetrySettings;
   readonly #options: ChannelOptions;
@@ -91,6 +95,9 @@ export class ChannelImpl implements Channel {
       isClosing: () => this.#state === "SHUTDOWN",
       healthCheckServiceName: () => this.#serviceConfig?.healthCheckServiceName,
     });
+    // gRFC A17: a health-checked subchannel watches its backend on its own connection.
+    this.#connections.startHealthWatch = (connection, serviceName, report) =>
+      watchHealth((head, listener) => connection.openStream(head, listener), this.authority, serviceName, report);
   }
 
   get state(): ConnectivityState {
@@ -99,6 +106,10 @@ export class ChannelImpl implements Channel {
 
   get subchannels(): readonly Subchannel[] {
     return this.#connections.subchannels;
+  }
+
+  stats(): ChannelStats {
+    return { ...this.counters.stats(), target: this.target, state: this.#state, connections: this.#connections.connectionStats() };
   }
 
   /** The service config's settings for calls to `path` ("/pkg.Service/Method"), if it has any. */

@@ -1,4 +1,4 @@
-import { isIP } from "node:net";
+import { ipVersionOf } from "../../transport/ip-address.js";
 
 /** A target split as grpc's doc/naming.md reads it: `scheme:[//authority/]endpoint`. */
 export interface TargetUri {
@@ -52,7 +52,7 @@ export function parseHostPort(target: string, hostPort: string): HostPort {
     if (close < 0 || hostPort[close + 1] !== ":") throw invalidTarget(target, "expected [v6 address]:port");
     host = hostPort.slice(1, close);
     portText = hostPort.slice(close + 2);
-    if (isIP(host) !== 6) throw invalidTarget(target, `"${host}" is not an IPv6 address`);
+    if (ipVersionOf(host) !== 6) throw invalidTarget(target, `"${host}" is not an IPv6 address`);
   } else {
     const colon = hostPort.lastIndexOf(":");
     if (colon < 0) throw invalidTarget(target, "a port is required (host:port)");
@@ -67,7 +67,7 @@ export function parseHostPort(target: string, hostPort: string): HostPort {
 
 /** "host:port", with brackets around an IPv6 address: the form of :authority. */
 export function formatHostPort({ host, port }: HostPort): string {
-  return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+  return ipVersionOf(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /** The host of an :authority ("name:port", "[v6]:port", "name"), IPv6 without brackets. */

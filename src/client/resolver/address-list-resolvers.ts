@@ -1,4 +1,4 @@
-import { isIP } from "node:net";
+import { ipVersionOf } from "../../transport/ip-address.js";
 import { formatHostPort, invalidTarget, parseHostPort, type TargetUri } from "../channel/target.js";
 import type { ResolutionListener, ResolvedAddress, Resolver, ResolverFactory } from "./resolver.js";
 
@@ -67,7 +67,7 @@ function parseAddressList(target: TargetUri, family: 4 | 6): ResolvedAddress[] {
   if (target.endpoint === "") throw invalidTarget(target.text, `ipv${family}: needs at least one address`);
   return target.endpoint.split(",").map((part) => {
     const { host, port } = parseHostPort(target.text, part);
-    if (isIP(host) !== family) throw invalidTarget(target.text, `"${part}" is not an IPv${family} address and port`);
+    if (ipVersionOf(host) !== family) throw invalidTarget(target.text, `"${part}" is not an IPv${family} address and port`);
     return { kind: "tcp", host, port };
   });
 }

@@ -1,4 +1,4 @@
-import { isIP } from "node:net";
+import { ipVersionOf } from "../../transport/ip-address.js";
 import { systemTimers, type Timers } from "../../deadline.js";
 import { GrpcError } from "../../grpc-error.js";
 import { Status } from "../../status.js";
@@ -101,7 +101,7 @@ export class DnsResolver implements Resolver {
 
   async #lookUp(): Promise<Resolution> {
     const { host, port } = this.#target;
-    if (isIP(host) !== 0) return { addresses: [{ kind: "tcp", host, port }] };
+    if (ipVersionOf(host) !== 0) return { addresses: [{ kind: "tcp", host, port }] };
     const [hosts, serviceConfig] = await Promise.all([this.#lookup.lookupAddresses(host), this.#lookUpServiceConfig(host)]);
     const addresses = hosts.map((address): ResolvedAddress => ({ kind: "tcp", host: address, port }));
     return serviceConfig === undefined ? { addresses } : { addresses, serviceConfig };
@@ -130,11 +130,11 @@ export class DnsResolver implements Resolver {
 function dnsServerOf(target: TargetUri): string | undefined {
   const authority = target.authority;
   if (authority === "") return undefined;
-  if (isIP(authority) !== 0) return formatHostPort({ host: authority, port: 53 });
+  if (ipVersionOf(authority) !== 0) return formatHostPort({ host: authority, port: 53 });
   const bare = authority.startsWith("[") && authority.endsWith("]") ? authority.slice(1, -1) : undefined;
-  if (bare !== undefined && isIP(bare) === 6) return formatHostPort({ host: bare, port: 53 });
+  if (bare !== undefined && ipVersionOf(bare) === 6) return formatHostPort({ host: bare, port: 53 });
   const server = parseHostPort(target.text, authority);
-  if (isIP(server.host) === 0) throw invalidTarget(target.text, `the DNS server "${authority}" must be an IP address (and port)`);
+  if (ipVersionOf(server.host) === 0) throw invalidTarget(target.text, `the DNS server "${authority}" must be an IP address (and port)`);
   return formatHostPort(server);
 }
 

@@ -1,20 +1,9 @@
-// Test helper: an @grpc/grpc-js client for test/protos/echo.proto, built from our own
-// serializers (no proto-loader), so server tests do not depend on h2grpc's client.
+// Test helper: the grpc-js side of the Echo service (test/helpers/echo.ts), through grpc-js's
+// generic API with h2grpc's own serializers (no proto-loader), so tests of either side of h2grpc
+// can run against a real peer: EchoClient calls an h2grpc server, startGrpcJsServer serves an h2grpc client.
 import * as grpc from "@grpc/grpc-js";
-import { loadService } from "../../src/codec/load-service.js";
-import type { AnyMethodDefinition } from "../../src/definition.js";
-import type { EchoDefinition } from "../protos/gen/echo.js";
-
-/** The Echo service definition of test/protos/echo.proto, typed by the generated stubs. */
-export const Echo = loadService<EchoDefinition>("test/protos/echo.proto", "h2grpc.test.Echo");
-
-/** An EchoReply as the handlers and grpc-js see it. */
-export interface EchoReply {
-  message: string;
-  index: number;
-  payload: Uint8Array;
-  id: string;
-}
+import type { AnyMethodDefinition, ServiceDefinition } from "../../src/definition.js";
+import { Echo, type EchoDefinition, type EchoReply } from "./echo.js";
 
 function method(name: keyof EchoDefinition["methods"]): AnyMethodDefinition {
   return Echo.methods[name] as AnyMethodDefinition;
@@ -93,4 +82,49 @@ export function collectStream<T>(stream: grpc.ClientReadableStream<T> | grpc.Cli
     stream.on("error", reject);
     stream.on("end", () => resolve(items));
   });
+}
+
+/** Builds the grpc-js service definition for `definition` from our serializers. */
+export function grpcJsService(definition: ServiceDefinition): grpc.ServiceDefinition {
+  const service: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
+  for (const method of Object.values(definition.methods) as AnyMethodDefinition[]) {
+    service[method.name] = {
+      path: method.path,
+      requestStream: method.kind === "client_streaming" || method.kind === "bidi_streaming",
+      responseStream: method.kind === "server_streaming" || method.kind === "bidi_streaming",
+      requestSerialize: (value) => Buffer.from(method.requestSerializer.serialize(value)),
+      requestDeserialize: (bytes) => method.requestSerializer.deserialize(bytes),
+      responseSerialize: (value) => Buffer.from(method.responseSerializer.serialize(value)),
+      responseDeserialize: (bytes) => method.responseSerializer.deserialize(bytes),
+    };
+  }
+  return service;
+}
+
+/** A started grpc-js server on 127.0.0.1:0 with the given Echo implementation. */
+export interface GrpcJsPeer {
+  readonly server: grpc.Server;
+  readonly port: number;
+  readonly address: string;
+  close(): Promise<void>;
+}
+
+/** Starts a grpc-js server with `impl` on 127.0.0.1 (port 0 unless given); throws if binding fails. */
+export async function startGrpcJsServer(
+  impl: grpc.UntypedServiceImplementation,
+  options: { credentials?: grpc.ServerCredentials; port?: number; serverOptions?: grpc.ServerOptions } = {},
+): Promise<GrpcJsPeer> {
+  const server = new grpc.Server(options.serverOptions);
+  server.addService(grpcJsService(Echo), impl);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`127.0.0.1:${options.port ?? 0}`, options.credentials ?? grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
+  );
+  return {
+    server,
+    port,
+    address: `127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
+  };
 }

@@ -1,10 +1,10 @@
-import { resolveDeadline } from "../deadline.js";
-import { GrpcError } from "../grpc-error.js";
-import { Status } from "../status.js";
-import type { CallCredentials } from "./credentials/call-credentials.js";
-import type { CallOptions } from "./call-options.js";
-import type { ChannelImpl } from "./channel/channel.js";
-import type { ClientInvoke } from "./client-interceptor.js";
+import { resolveDeadline } from "../../deadline.js";
+import { GrpcError } from "../../grpc-error.js";
+import { Status } from "../../status.js";
+import type { CallCredentials } from "../credentials/call-credentials.js";
+import type { CallOptions } from "../call-options.js";
+import type { ChannelImpl } from "../channel/channel.js";
+import type { ClientInvoke } from "../client-interceptor.js";
 
 /** What every call of one client shares. */
 export interface ClientContext {

@@ -1,17 +1,18 @@
-import { CallSignal } from "../deadline.js";
-import type { AnyMethodDefinition } from "../definition.js";
-import { GrpcError } from "../grpc-error.js";
-import { Metadata } from "../metadata.js";
-import { Status } from "../status.js";
-import type { CallOptions, WriteOptions } from "./call-options.js";
-import type { BidiStreamingCall, ClientStreamingCall } from "./calls.js";
+import { CallSignal } from "../../deadline.js";
+import type { AnyMethodDefinition } from "../../definition.js";
+import { GrpcError } from "../../grpc-error.js";
+import { Metadata } from "../../metadata.js";
+import { Status } from "../../status.js";
+import type { CallOptions, WriteOptions } from "../call-options.js";
+import type { BidiStreamingCall, ClientStreamingCall } from "../calls.js";
 import { attachCallSite, type CallSite } from "./call-site.js";
 import { deadlineOf, withDefaults, type ClientContext } from "./client-context.js";
-import { withMethodConfig } from "./service-config/method-call-options.js";
-import type { IncomingResponse } from "./client-interceptor.js";
-import { CALL_SITE, type TracedCall } from "./invoke.js";
-import { RequestQueue } from "./request-queue.js";
-import type { RequestSource } from "./service-client.js";
+import type { IncomingResponse } from "../client-interceptor.js";
+import { CALL_SITE, type TracedCall } from "./base-invoke.js";
+import { OutgoingMessages } from "./outgoing-messages.js";
+import { cardinalityViolation } from "./response-decoder.js";
+import type { RequestSource } from "../service-client.js";
+import { withMethodConfig } from "../service-config/method-call-options.js";
 
 /**
  * A call of any kind as an object: the write half (when no request source was given), the
@@ -24,7 +25,7 @@ export class StreamingCall implements BidiStreamingCall<unknown, unknown>, Clien
   /** Resolves with the response once headers arrived; rejections are marked handled. */
   readonly incoming: Promise<IncomingResponse>;
   readonly #callSignal: CallSignal;
-  readonly #writer: RequestQueue | undefined;
+  readonly #writer: OutgoingMessages | undefined;
   readonly #callSite: CallSite;
   #response: Promise<unknown> | undefined;
   #responses: AsyncIterator<unknown> | undefined;
@@ -40,7 +41,7 @@ export class StreamingCall implements BidiStreamingCall<unknown, unknown>, Clien
     }
     this.#callSite = callSite;
     this.#callSignal = new CallSignal({ signal: options.signal, deadline });
-    this.#writer = requests === undefined ? new RequestQueue() : undefined;
+    this.#writer = requests === undefined ? new OutgoingMessages() : undefined;
     const call: TracedCall = {
       method,
       // Interceptors may add to the metadata: never to the caller's own object.
@@ -133,8 +134,9 @@ export class StreamingCall implements BidiStreamingCall<unknown, unknown>, Clien
 export async function readSingleResponse(incoming: Promise<IncomingResponse>, callSite: CallSite): Promise<unknown> {
   const iterator = (await incoming).responses[Symbol.asyncIterator]();
   const first = await iterator.next();
+  // The wire was checked already (response-decoder.ts); an interceptor's responses are checked here.
   const cardinality = (text: string): GrpcError => {
-    const error = new GrpcError(Status.INTERNAL, `cardinality violation: ${text}`);
+    const error = cardinalityViolation(text);
     attachCallSite(error, callSite);
     return error;
   };

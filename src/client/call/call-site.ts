@@ -1,4 +1,4 @@
-import { GrpcError } from "../grpc-error.js";
+import { GrpcError } from "../../grpc-error.js";
 
 /** The stack of the line that made a call, captured when the call starts. */
 export interface CallSite {
@@ -21,7 +21,7 @@ export function captureCallSite(below: (...args: never[]) => unknown): CallSite 
   return site;
 }
 
-// The caller's line and two above it: each frame costs about a microsecond per call (bench/README.md).
+// The caller's line and two above it: every frame captured costs time on every call (bench/README.md).
 const CALL_SITE_FRAMES = 3;
 
 /**

@@ -1,6 +1,6 @@
-import { GrpcError } from "../grpc-error.js";
+import { GrpcError } from "../../grpc-error.js";
 import type { ClientCall } from "./client-call.js";
-import { RequestQueue } from "./request-queue.js";
+import { OutgoingMessages } from "./outgoing-messages.js";
 
 /**
  * Pulls requests from `requests` into the call, one at a time and only when the stream can take
@@ -8,7 +8,7 @@ import { RequestQueue } from "./request-queue.js";
  * cancels the call with its error (UNKNOWN unless it is a GrpcError); a call that ends stops the pull.
  */
 export async function pumpRequests(call: ClientCall, requests: AsyncIterable<unknown> | Iterable<unknown>): Promise<void> {
-  const queue = requests instanceof RequestQueue ? requests : undefined;
+  const queue = requests instanceof OutgoingMessages ? requests : undefined;
   try {
     for await (const message of requests) {
       if (call.isEnded) break;

@@ -1,10 +1,9 @@
-import { compressionFor } from "../codec/compression.js";
-import { decodeMessage, deserializeMessage } from "../codec/message-codec.js";
-import type { Serializer } from "../definition.js";
-import { FrameDecoder } from "../framing/frame-decoder.js";
-import type { Frame } from "../framing/frame.js";
-import { GrpcError } from "../grpc-error.js";
-import { Status } from "../status.js";
+import { compressionFor } from "../../codec/compression.js";
+import { decodeMessage, deserializeMessage } from "../../codec/message-codec.js";
+import type { Serializer } from "../../definition.js";
+import type { Frame } from "../../framing/frame.js";
+import { GrpcError } from "../../grpc-error.js";
+import { Status } from "../../status.js";
 
 /** Where decoded responses go: each message in order, or the one error that stops decoding. */
 export interface DecodedResponseSink {
@@ -13,14 +12,14 @@ export interface DecodedResponseSink {
 }
 
 /**
- * Turns the DATA of a response into messages: frames (with the receive limit), inflation when a
- * frame is compressed, deserialization, and the one-message rule of unary and client-streaming
- * RPCs. Uncompressed frames are decoded synchronously; compressed ones in order through a chain.
+ * Turns response frames into messages: inflation when a frame is compressed, deserialization, and
+ * the one-response rule of unary and client-streaming RPCs (grpc-go's cardinality check: the one
+ * place the client enforces it). Uncompressed frames are decoded synchronously; compressed ones in
+ * order through a chain, which `pending` exposes so the end of the call waits for them.
  */
 export class ResponseDecoder {
   /** The response's grpc-encoding, from its headers. */
   encoding: string | undefined;
-  readonly #frames: FrameDecoder;
   readonly #serializer: Serializer<unknown, unknown>;
   readonly #maxReceiveBytes: number;
   readonly #isSingleResponse: boolean;
@@ -30,7 +29,6 @@ export class ResponseDecoder {
   #isFailed = false;
 
   constructor(serializer: Serializer<unknown, unknown>, maxReceiveBytes: number, isSingleResponse: boolean, sink: DecodedResponseSink) {
-    this.#frames = new FrameDecoder(maxReceiveBytes);
     this.#serializer = serializer;
     this.#maxReceiveBytes = maxReceiveBytes;
     this.#isSingleResponse = isSingleResponse;
@@ -42,36 +40,9 @@ export class ResponseDecoder {
     return this.#pending;
   }
 
-  /** Decodes a DATA chunk; a bad frame, an oversized or unparsable message reports one error. */
-  push(chunk: Uint8Array): void {
+  /** Decodes one frame; an unparsable or oversized message (or a second one where one is allowed) reports one error. */
+  decode(frame: Frame): void {
     if (this.#isFailed) return;
-    let frames: Frame[];
-    try {
-      frames = this.#frames.push(chunk);
-    } catch (error) {
-      return this.#fail(error);
-    }
-    for (let i = 0; i < frames.length && !this.#isFailed; i++) this.#decode(frames[i] as Frame);
-  }
-
-  /**
-   * The call's error once the trailers said `statusError` (undefined for OK): INTERNAL for a
-   * response that ended inside a frame, or that was OK with no message on a single-response RPC.
-   */
-  errorAtEnd(statusError: GrpcError | undefined): GrpcError | undefined {
-    try {
-      this.#frames.finish();
-    } catch (error) {
-      return GrpcError.from(error, Status.INTERNAL);
-    }
-    if (statusError !== undefined) return statusError;
-    if (this.#isSingleResponse && this.#messages === 0) {
-      return new GrpcError(Status.INTERNAL, "cardinality violation: received no response message for a non-server-streaming RPC");
-    }
-    return undefined;
-  }
-
-  #decode(frame: Frame): void {
     if (this.#pending === undefined && !frame.compressed) {
       let message: unknown;
       try {
@@ -92,10 +63,16 @@ export class ResponseDecoder {
       );
   }
 
+  /** The call's error once it ended with `status` (undefined for OK): INTERNAL for an OK single-response RPC without its message. */
+  errorAtEnd(status: GrpcError | undefined): GrpcError | undefined {
+    if (status !== undefined) return status;
+    if (this.#isSingleResponse && this.#messages === 0) return cardinalityViolation("received no response message for a non-server-streaming RPC");
+    return undefined;
+  }
+
   #deliver(message: unknown): void {
     if (++this.#messages > 1 && this.#isSingleResponse) {
-      // grpc-go: a second response on a non-server-streaming RPC is a cardinality violation.
-      return this.#fail(new GrpcError(Status.INTERNAL, "cardinality violation: received a second response message for a non-server-streaming RPC"));
+      return this.#fail(cardinalityViolation("received a second response message for a non-server-streaming RPC"));
     }
     this.#sink.onMessage(message);
   }
@@ -104,4 +81,9 @@ export class ResponseDecoder {
     this.#isFailed = true;
     this.#sink.onDecodeError(GrpcError.from(error, Status.INTERNAL));
   }
+}
+
+/** The client's cardinality error (grpc-go's wording); `what` says what arrived. */
+export function cardinalityViolation(what: string): GrpcError {
+  return new GrpcError(Status.INTERNAL, `cardinality violation: ${what}`);
 }

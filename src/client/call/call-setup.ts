@@ -1,11 +1,12 @@
-import type { Compression } from "../codec/compression.js";
-import type { AnyMethodDefinition } from "../definition.js";
-import type { GrpcError } from "../grpc-error.js";
-import type { Metadata } from "../metadata.js";
+import type { Compression } from "../../codec/compression.js";
+import type { AnyMethodDefinition } from "../../definition.js";
+import type { GrpcError } from "../../grpc-error.js";
+import type { Metadata } from "../../metadata.js";
+import type { ClientCallObservation } from "../../telemetry/call-observer.js";
 import type { CallSite } from "./call-site.js";
 
 /** What one call reports, in order: headers (not for Trailers-Only), messages, then exactly one end. */
-export interface CallListener {
+export interface ResponseListener {
   onHeaders(headers: Metadata): void;
   onMessage(message: unknown): void;
   onEnd(error: GrpcError | undefined, trailers: Metadata): void;
@@ -26,4 +27,6 @@ export interface CallSetup {
   readonly onTrailer: ((trailers: Metadata) => void) | undefined;
   /** Captured where the user made the call, so errors point there. */
   readonly callSite: CallSite | undefined;
+  /** What observers (diagnostics channels, OpenTelemetry) follow of the call; undefined when none do. */
+  readonly observation: ClientCallObservation | undefined;
 }

@@ -1,9 +1,9 @@
-import { GrpcError } from "../grpc-error.js";
-import { Metadata } from "../metadata.js";
-import { Status } from "../status.js";
-import type { CallListener } from "./call-setup.js";
+import { GrpcError } from "../../grpc-error.js";
+import { Metadata } from "../../metadata.js";
+import { Status } from "../../status.js";
+import type { ResponseListener } from "./call-setup.js";
 import type { ClientCall } from "./client-call.js";
-import type { IncomingResponse } from "./client-interceptor.js";
+import type { IncomingResponse } from "../client-interceptor.js";
 
 // Read-ahead of responses: past this many unread messages the stream is paused, so its HTTP/2
 // window closes and the server stops sending (flow control reaches the peer).
@@ -15,7 +15,7 @@ const RESUME_AT_MESSAGES = 4;
  * `response` when headers arrive (or the call ends Trailers-Only); a non-OK status is thrown
  * after the last message; return() (a `break` out of `for await`) cancels the call.
  */
-export class ResponseQueue implements CallListener, AsyncIterableIterator<unknown> {
+export class ResponseQueue implements ResponseListener, AsyncIterableIterator<unknown> {
   /** Resolves once the response headers arrive; rejects with the call's error if it ends without any. */
   readonly response: Promise<IncomingResponse>;
   readonly trailers: Promise<Metadata>;

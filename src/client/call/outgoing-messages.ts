@@ -1,6 +1,6 @@
-import { GrpcError } from "../grpc-error.js";
-import { Status } from "../status.js";
-import type { WriteOptions } from "./call-options.js";
+import { GrpcError } from "../../grpc-error.js";
+import { Status } from "../../status.js";
+import type { WriteOptions } from "../call-options.js";
 
 interface PendingWrite {
   readonly message: unknown;
@@ -14,7 +14,7 @@ interface PendingWrite {
  * resolves when the pump asks for the next message, i.e. once the previous one was handed to the
  * stream and the stream drained: backpressure without a buffer.
  */
-export class RequestQueue implements AsyncIterableIterator<unknown> {
+export class OutgoingMessages implements AsyncIterableIterator<unknown> {
   #pending: PendingWrite[] = [];
   #inFlight: PendingWrite | undefined;
   #puller: ((result: IteratorResult<unknown>) => void) | undefined;
