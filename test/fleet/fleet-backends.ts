@@ -19,7 +19,7 @@ export interface Backend {
 const running = new Set<Backend>();
 
 /** Starts a replica on `host` (and `port`, 0 for a free one); `options` go to the child. */
-export async function startBackend(host: string, port = 0, options: { maxConnectionAgeMs?: number } = {}): Promise<Backend> {
+export async function startBackend(host: string, port = 0, options: { maxConnectionAgeMs?: number; delayMs?: number } = {}): Promise<Backend> {
   await buildLibrary();
   const child = startChild("test/fleet/children/backend.mjs", [host, String(port), JSON.stringify(options)]);
   const [, listening] = await child.waitForLine(/^listening on (\d+)$/);

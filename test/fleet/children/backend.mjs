@@ -1,7 +1,8 @@
 // One replica of a fleet: an h2grpc Echo server in a process of its own, with the health service.
 // Args: the library path, the host, a port (0 for a free one), and options as JSON:
-// { maxConnectionAgeMs }. Unary answers with the host it runs on (message), after `delayMs`; a
-// request with message "fail-first" fails its first `count` attempts (per id) with UNAVAILABLE.
+// { maxConnectionAgeMs, delayMs }. Unary answers with the host it runs on (message) after the
+// replica's delayMs and the request's; a request with message "fail-first" fails its first `count`
+// attempts (per id) with UNAVAILABLE, and the answer says how many attempts of the id arrived (index).
 // Prints "listening on <port>"; SIGUSR1 sets every health status NOT_SERVING and SIGUSR2 SERVING
 // again (each printed as "health <status>"); SIGTERM closes it.
 import { setTimeout as sleep } from "node:timers/promises";
@@ -15,14 +16,16 @@ const server = createServer(options.maxConnectionAgeMs === undefined ? {} : { ke
 const attempts = new Map();
 server.addService(Echo, {
   async unary(request, ctx) {
-    if (request.delayMs > 0) await sleep(request.delayMs, undefined, { signal: ctx.signal }).catch(() => {});
+    const delayMs = (options.delayMs ?? 0) + request.delayMs;
+    if (delayMs > 0) await sleep(delayMs, undefined, { signal: ctx.signal }).catch(() => {});
+    let seen = 0;
     if (request.message === "fail-first") {
       // Fails the first `count` attempts of this id with UNAVAILABLE, as a replica going away would.
-      const seen = (attempts.get(request.id) ?? 0) + 1;
+      seen = (attempts.get(request.id) ?? 0) + 1;
       attempts.set(request.id, seen);
       if (seen <= request.count) throw new GrpcError(Status.UNAVAILABLE, `${host} fails attempt ${seen}`);
     }
-    return { message: host, id: request.id };
+    return { message: host, id: request.id, index: seen };
   },
 });
 server.addService(health.definition, health.implementation);
