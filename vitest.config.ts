@@ -6,7 +6,7 @@ const UNIT_TESTS = [
   "test/framing/**/*.test.ts",
   "test/codec/**/*.test.ts",
   "test/cli/**/*.test.ts",
-  "test/transport/{timeout-header,percent-encoding,status-trailers,error-mapping,grpc-headers,tls}.test.ts",
+  "test/transport/{timeout-header,percent-encoding,status-trailers,error-mapping,grpc-headers,tls,base64-stream,connect-errors}.test.ts",
 ];
 
 export default defineConfig({

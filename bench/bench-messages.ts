@@ -103,8 +103,46 @@ export const FRAMES = {
   largeRequest: frameBytes(requestSerializer.serialize(REQUESTS.large)),
   serverStreamRequest: frameBytes(requestSerializer.serialize(REQUESTS.serverStream)),
   smallReply: frameBytes(replySerializer.serialize(SMALL_REPLY)),
-  largeReply: frameBytes(replySerializer.serialize({ message: SMALL_TEXT, payload: largePayload })),
 } as const;
+
+/** One unary request in both forms: the object the library clients send, the framed bytes the raw client sends. */
+export interface UnaryRequest {
+  readonly object: BenchRequest;
+  readonly frame: Buffer;
+}
+
+/** The unary requests of the throughput scenarios. */
+export const UNARY_REQUESTS = {
+  small: { object: REQUESTS.small, frame: FRAMES.smallRequest },
+  large: { object: REQUESTS.large, frame: FRAMES.largeRequest },
+} as const satisfies Record<string, UnaryRequest>;
+
+const sizedRequests = new Map<number, UnaryRequest>();
+
+/**
+ * A request whose encoded message is exactly `messageBytes` long (at least 2): only its payload
+ * field, of messageBytes − 1 (tag) − its length's varint bytes. A "4 MiB" message fits the 4 MiB
+ * receive limit of every library's defaults.
+ */
+export function sizedRequest(messageBytes: number): UnaryRequest {
+  let request = sizedRequests.get(messageBytes);
+  if (request === undefined) {
+    let payloadBytes = messageBytes - 2;
+    while (1 + varintBytes(payloadBytes) + payloadBytes > messageBytes) payloadBytes--;
+    const object = { payload: new Uint8Array(payloadBytes).fill(0x61) };
+    const frame = frameBytes(requestSerializer.serialize(object));
+    if (frame.length !== messageBytes + 5) throw new Error(`no request of exactly ${messageBytes} bytes`);
+    request = { object, frame };
+    sizedRequests.set(messageBytes, request);
+  }
+  return request;
+}
+
+function varintBytes(value: number): number {
+  let bytes = 1;
+  for (let rest = value; rest >= 0x80; rest = Math.floor(rest / 0x80)) bytes++;
+  return bytes;
+}
 
 /** Encodes a BenchReply {count} (once per client-streaming call, in the raw server). */
 export function encodeCountReply(count: number): Buffer {

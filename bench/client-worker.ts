@@ -1,8 +1,9 @@
 import { createBenchClient, type BenchClient, type ImplName } from "./clients/bench-client.js";
 import { createRawClient } from "./clients/raw-client.js";
+import { UNARY_REQUESTS } from "./bench-messages.js";
 import { runLoad } from "./load-driver.js";
 import { loadScenario } from "./scenarios.js";
-import { cpuTimeUs, settledRssBytes, type ClientCommand, type WorkerReply } from "./worker-protocol.js";
+import { cpuTimeUs, peakRssBytes, settledRssBytes, type ClientCommand, type LoadShape, type WorkerReply } from "./worker-protocol.js";
 
 // A client process: `node dist/bench/client-worker.js <impl>`, forked by main.ts with IPC.
 // Every measurement opens a fresh connection and closes it afterwards.
@@ -13,25 +14,33 @@ const WARM_CALLS = 100;
 
 const impl = process.argv[2] as ImplName;
 const held: BenchClient[] = [];
+let prepared: BenchClient[] = [];
 const send = (reply: WorkerReply): void => void process.send?.(reply);
 
 async function handle(command: ClientCommand): Promise<WorkerReply> {
   switch (command.type) {
+    case "prepare":
+      prepared = await connectClients(command.port, command.shape ?? {});
+      return { type: "ok" };
     case "run": {
-      const client = await createBenchClient(impl, command.port);
+      const shape = command.shape ?? {};
+      const clients = prepared.length > 0 ? prepared : await connectClients(command.port, shape);
+      prepared = [];
       try {
+        const base = loadScenario(command.scenario);
+        const scenario = { ...base, inFlight: shape.inFlight ?? base.inFlight, messageBytes: shape.messageBytes ?? base.messageBytes };
         const cpuStartUs = cpuTimeUs();
-        const result = await runLoad(client, loadScenario(command.scenario), command.timing);
+        const result = await runLoad(clients, scenario, command.timing);
         const clientCpuUs = (cpuTimeUs() - cpuStartUs) / (result.totalOperations ?? Number.NaN);
-        return { type: "result", result: { ...result, clientCpuUs } };
+        return { type: "result", result: { ...result, clientCpuUs, clientPeakRssBytes: peakRssBytes() } };
       } finally {
-        await client.close();
+        await Promise.all(clients.map((client) => client.close()));
       }
     }
     case "warm": {
       const client = await createBenchClient(impl, command.port);
       held.push(client);
-      for (let i = 0; i < WARM_CALLS; i++) await client.unary(false);
+      for (let i = 0; i < WARM_CALLS; i++) await client.unary(UNARY_REQUESTS.small);
       return { type: "ok" };
     }
     case "hold-connections": {
@@ -39,7 +48,7 @@ async function handle(command: ClientCommand): Promise<WorkerReply> {
       for (let i = 0; i < command.count; i++) {
         const client = await createBenchClient(impl, command.port);
         held.push(client);
-        await client.unary(false);
+        await client.unary(UNARY_REQUESTS.small);
       }
       return { type: "held", rssBeforeBytes, rssAfterBytes: settledRssBytes() };
     }
@@ -62,6 +71,14 @@ async function handle(command: ClientCommand): Promise<WorkerReply> {
     case "exit":
       process.exit(0);
   }
+}
+
+async function connectClients(port: number, shape: LoadShape): Promise<BenchClient[]> {
+  const clients: BenchClient[] = [];
+  for (let i = 0; i < (shape.connections ?? 1); i++) {
+    clients.push(await createBenchClient(impl, port, { connectionsPerAddress: shape.connectionsPerAddress }));
+  }
+  return clients;
 }
 
 process.on("message", (command: ClientCommand) => {

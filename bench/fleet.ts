@@ -70,7 +70,7 @@ async function fleetClient(target: string, options: ChannelOptions, servers: num
   // With round_robin, calls go to every READY subchannel: wait until all are.
   for (let i = 0; i < 100 && channel.subchannels.filter((s) => s.state === "READY").length < servers; i++) await client.unary(REQUESTS.small);
   return {
-    unary: async (isLarge) => void (await client.unary(isLarge ? REQUESTS.large : REQUESTS.small)),
+    unary: async (request) => void (await client.unary(request.object)),
     serverStream: () => Promise.reject(new Error("unary only")),
     clientStream: () => Promise.reject(new Error("unary only")),
     openBidi: () => {
@@ -90,7 +90,7 @@ async function measure(scenario: FleetScenario, servers: readonly ServerWorker[]
   try {
     const serverStart = await Promise.all(used.map(serverCpuUs));
     const clientStart = cpuTimeUs();
-    const result = await runLoad(client, { ...loadScenario("unary-128"), inFlight: scenario.inFlight }, timing);
+    const result = await runLoad([client], { ...loadScenario("unary-128"), inFlight: scenario.inFlight }, timing);
     const clientUs = cpuTimeUs() - clientStart;
     const serverEnd = await Promise.all(used.map(serverCpuUs));
     const serverUs = serverEnd.reduce((sum, end, i) => sum + end - (serverStart[i] as number), 0);

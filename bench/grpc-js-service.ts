@@ -1,42 +1,33 @@
-import type { ServiceDefinition as GrpcJsServiceDefinition } from "@grpc/grpc-js";
-import { Bench, type BenchReply, type BenchRequestOut } from "./bench-messages.js";
-import type { BenchRequest } from "./bench-messages.js";
+import path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import * as protoLoader from "@grpc/proto-loader";
+import { findPackageRoot, type BenchRequest, type BenchRequestOut } from "./bench-messages.js";
 
-// grpc-js's generic API, fed the same protobufjs serializers h2grpc uses, so both libraries pay
-// the same message costs and no proto-loader is involved.
+// The Bench service as grpc-js users load it: @grpc/proto-loader with the options grpc's Node
+// examples use, then loadPackageDefinition. Messages are plain objects; with defaults: true every
+// field of a received message is present (payload an empty Buffer), like BenchRequestOut.
 
-/** protobufjs returns Buffers in Node; wrap (never copy) anything else. */
-export function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+const definition = protoLoader.loadSync(path.join(findPackageRoot(), "bench", "protos", "bench.proto"), {
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+});
+
+/** The client class loadPackageDefinition makes for h2grpc.bench.Bench, typed by hand (proto-loader's objects are untyped). */
+export interface GrpcJsBenchClient extends grpc.Client {
+  Unary(request: BenchRequest, callback: grpc.requestCallback<BenchRequestOut>): grpc.ClientUnaryCall;
+  ServerStream(request: BenchRequest): grpc.ClientReadableStream<BenchRequestOut>;
+  ClientStream(callback: grpc.requestCallback<BenchRequestOut>): grpc.ClientWritableStream<BenchRequest>;
+  Bidi(): grpc.ClientDuplexStream<BenchRequest, BenchRequestOut>;
 }
 
-const requests = Bench.methods.unary.requestSerializer;
-const replies = Bench.methods.unary.responseSerializer;
-
-/** Serializer functions in grpc-js's shape. */
-export const GRPC_JS_CODECS = {
-  serializeRequest: (value: BenchRequest): Buffer => asBuffer(requests.serialize(value)),
-  deserializeRequest: (bytes: Buffer): BenchRequestOut => requests.deserialize(bytes),
-  serializeReply: (value: BenchReply): Buffer => asBuffer(replies.serialize(value)),
-  deserializeReply: (bytes: Buffer): BenchRequestOut => replies.deserialize(bytes),
-};
-
-function method(path: string, requestStream: boolean, responseStream: boolean) {
-  return {
-    path,
-    requestStream,
-    responseStream,
-    requestSerialize: GRPC_JS_CODECS.serializeRequest,
-    requestDeserialize: GRPC_JS_CODECS.deserializeRequest,
-    responseSerialize: GRPC_JS_CODECS.serializeReply,
-    responseDeserialize: GRPC_JS_CODECS.deserializeReply,
-  };
+interface BenchConstructor {
+  new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions): GrpcJsBenchClient;
+  readonly service: grpc.ServiceDefinition;
 }
+const packageObject = grpc.loadPackageDefinition(definition) as unknown as { h2grpc: { bench: { Bench: BenchConstructor } } };
 
-/** The Bench service as a grpc-js service definition. */
-export const GRPC_JS_BENCH_SERVICE: GrpcJsServiceDefinition = {
-  Unary: method(Bench.methods.unary.path, false, false),
-  ServerStream: method(Bench.methods.serverStream.path, false, true),
-  ClientStream: method(Bench.methods.clientStream.path, true, false),
-  Bidi: method(Bench.methods.bidi.path, true, true),
-};
+/** The Bench client class; its `service` is what Server.addService takes. */
+export const GrpcJsBench: BenchConstructor = packageObject.h2grpc.bench.Bench;

@@ -1,4 +1,5 @@
 import type { ImplName } from "./clients/bench-client.js";
+import { FRAMES, PATHS } from "./bench-messages.js";
 import { hasH2load, runH2load } from "./h2load.js";
 import type { LoadResult, RunTiming } from "./load-driver.js";
 import type { BenchOptions } from "./options.js";
@@ -96,7 +97,8 @@ async function measure(
 ): Promise<LoadResult> {
   const cpuStartUs = await serverCpuUs(server);
   if (driver === "h2load") {
-    const result = await runH2load(server.port, scenario, timing);
+    const load = { path: PATHS.unary, body: FRAMES.smallRequest, connections: 1, inFlight: scenario.inFlight };
+    const result = await runH2load(server.port, load, timing);
     // h2load counts only the measured window; assume the warm-up ran at the same rate.
     const estimatedOperations = (result.rate * (timing.warmupMs + timing.durationMs)) / 1000;
     return { ...result, serverCpuUs: ((await serverCpuUs(server)) - cpuStartUs) / estimatedOperations };

@@ -2,6 +2,10 @@ import { cpus } from "node:os";
 import type { ImplName } from "./clients/bench-client.js";
 import { pairingKey, type Driver, type PairingRuns } from "./load-plan.js";
 import type { MemoryRun } from "./memory-plan.js";
+import type { CurvePoint } from "./scaling-plan.js";
+import type { MulticoreRuns } from "./multicore-plan.js";
+import { buildMulticoreRows, formatMulticore, type MulticoreRow } from "./multicore-report.js";
+import { formatCurves } from "./scaling-report.js";
 import type { BenchOptions, Side } from "./options.js";
 import { LOAD_SCENARIOS } from "./scenarios.js";
 import { median, summarize, type Summary } from "./stats.js";
@@ -45,6 +49,10 @@ export interface BenchReport {
   readonly options: BenchOptions;
   readonly load: LoadRow[];
   readonly memory: MemoryRow[];
+  /** The scaling curves, point by point (bench/scaling-plan.ts). */
+  readonly curves: CurvePoint[];
+  /** One process, every core and grpc-go (bench/multicore-plan.ts). */
+  readonly multicore: MulticoreRow[];
 }
 
 // Each side compares implementations in one role while the other end stays fixed.
@@ -57,7 +65,13 @@ const SIDE_ROWS: Record<Side, (impl: ImplName) => { client: Driver; server: Impl
 const SIDE_ORDER: readonly Side[] = ["server", "h2load", "client", "e2e"];
 
 /** Summarizes raw measurements into rows with ratios against the ceiling and grpc-js. */
-export function buildReport(loadRuns: readonly PairingRuns[], memoryRuns: readonly MemoryRun[], options: BenchOptions): BenchReport {
+export function buildReport(
+  loadRuns: readonly PairingRuns[],
+  memoryRuns: readonly MemoryRun[],
+  curves: readonly CurvePoint[],
+  multicore: readonly MulticoreRuns[],
+  options: BenchOptions,
+): BenchReport {
   const load: LoadRow[] = [];
   for (const scenario of LOAD_SCENARIOS) {
     const byKey = new Map(loadRuns.filter((r) => r.scenario === scenario.name).map((r) => [pairingKey(r), r]));
@@ -92,7 +106,7 @@ export function buildReport(loadRuns: readonly PairingRuns[], memoryRuns: readon
       }
     }
   }
-  return { machine: describeMachine(), options, load, memory: memoryRows(memoryRuns) };
+  return { machine: describeMachine(), options, load, memory: memoryRows(memoryRuns), curves: [...curves], multicore: buildMulticoreRows(multicore) };
 }
 
 function memoryRows(runs: readonly MemoryRun[]): MemoryRow[] {
@@ -187,7 +201,9 @@ export function formatReport(report: BenchReport): string {
     }
     lines.push(...alignColumns(table));
   }
-  lines.push("", "targets (issue 7), h2grpc:", ...formatTargets(checkTargets(report)));
+  lines.push(...formatCurves(report.curves));
+  lines.push(...formatMulticore(report.multicore));
+  lines.push("", "targets (issues 7 and 18), h2grpc:", ...formatTargets(checkTargets(report)));
   return lines.join("\n");
 }
 

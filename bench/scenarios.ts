@@ -11,8 +11,28 @@ export type LoadScenarioName =
 /** The memory scenarios: they measure resident memory, not speed. */
 export type MemoryScenarioName = "open-streams" | "idle-connections";
 
+/** The scaling curves: CPU per call and peak memory as one thing grows (bench/scaling-plan.ts). */
+export type CurveName = "scale-size" | "scale-streams" | "scale-connections";
+
+/** The multi-core comparison: one process, every core, and grpc-go (bench/multicore-plan.ts). */
+export type MulticoreScenarioName = "multicore";
+
 /** Any scenario name accepted by --scenarios. */
-export type ScenarioName = LoadScenarioName | MemoryScenarioName;
+export type ScenarioName = LoadScenarioName | MemoryScenarioName | CurveName | MulticoreScenarioName;
+
+/** One scaling curve: what grows along x. */
+export interface CurveScenario {
+  readonly name: CurveName;
+  readonly description: string;
+  readonly xLabel: string;
+}
+
+/** Every scaling curve, in report order. */
+export const CURVE_SCENARIOS: readonly CurveScenario[] = [
+  { name: "scale-size", description: "unary echo, 4 in flight, by message size", xLabel: "message size" },
+  { name: "scale-streams", description: "unary, small message, by calls in flight on one connection", xLabel: "concurrent streams (one connection)" },
+  { name: "scale-connections", description: "unary, small message, one call in flight on each of N connections", xLabel: "connections (one call in flight each)" },
+];
 
 /** How a throughput scenario drives its client. */
 export type LoadKind = "unary" | "server-stream" | "client-stream" | "bidi";
@@ -25,6 +45,8 @@ export interface LoadScenario {
   readonly inFlight: number;
   /** Sends and echoes a 1 MiB payload instead of the small message. */
   readonly isLarge: boolean;
+  /** Unary: sends and echoes a message of exactly this many bytes instead (the scaling curves). */
+  readonly messageBytes?: number;
   /** What one operation is, and how the rate is shown. */
   readonly unit: "req/s" | "msg/s" | "round trips/s" | "MiB/s";
   /** Whether h2load can drive it (plain unary POSTs only). */

@@ -1,6 +1,6 @@
 import type { ImplName } from "./clients/bench-client.js";
 import { startBenchServer } from "./servers/bench-server.js";
-import { cpuTimeUs, settledRssBytes, type ServerCommand, type WorkerReply } from "./worker-protocol.js";
+import { cpuTimeUs, peakRssBytes, settledRssBytes, type ServerCommand, type WorkerReply } from "./worker-protocol.js";
 
 // A server process: `node dist/bench/server-worker.js <impl>`, forked by main.ts with IPC.
 
@@ -10,6 +10,8 @@ process.on("message", (command: ServerCommand) => {
   switch (command.type) {
     case "rss":
       return send({ type: "rss", rssBytes: settledRssBytes() });
+    case "peak-rss":
+      return send({ type: "peak-rss", peakRssBytes: peakRssBytes() });
     case "cpu":
       return send({ type: "cpu", cpuUs: cpuTimeUs() });
     case "exit":

@@ -1,7 +1,7 @@
 import type { BenchReport, LoadRow } from "./report.js";
 import type { Side } from "./options.js";
 
-/** One target of issue 7, checked against a report. */
+/** One target of issues 7 and 18, checked against a report. */
 export interface TargetCheck {
   readonly target: string;
   /** What was measured, e.g. "server-side 0.93, h2load 0.91". */
@@ -72,6 +72,14 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
     { label: "server KiB", value: memory("idle-connections", "server")?.perItemKiB },
     { label: "client KiB", value: memory("idle-connections", "client")?.perItemKiB },
   ], true);
+  // Issue 18: every core. On N cores, N workers should serve ≥ 0.95 × N times one process, and
+  // ≥ 0.75 × what grpc-go's server does with all of them (h2load, 4 connections × 32).
+  const cluster = report.multicore.find((r) => r.client === "h2load" && r.server === "h2grpc" && r.workers > 1 && r.isReusePort !== true);
+  if (cluster !== undefined) {
+    const least = 0.95 * cluster.workers;
+    add(`server on ${cluster.workers} workers ≥ ${least.toFixed(2)} × one process (h2load)`, least, [{ label: "×", value: cluster.vsOneProcess }]);
+    add(`server on ${cluster.workers} workers ≥ 0.75 × grpc-go (h2load)`, 0.75, [{ label: "×", value: cluster.vsGrpcGo }]);
+  }
   return checks.filter((check) => check.measured !== "not measured");
 }
 

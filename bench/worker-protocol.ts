@@ -5,11 +5,26 @@ import type { LoadScenarioName } from "./scenarios.js";
 // answers every command with exactly one reply, in order.
 
 /** Commands to a server worker. */
-export type ServerCommand = { type: "rss" } | { type: "cpu" } | { type: "exit" };
+export type ServerCommand = { type: "rss" } | { type: "peak-rss" } | { type: "cpu" } | { type: "exit" };
+
+/** How a run departs from its scenario: the scaling curves and the multi-core rows vary these. */
+export interface LoadShape {
+  /** Unary calls in flight (instead of the scenario's). */
+  readonly inFlight?: number;
+  /** Unary: a message of exactly this many bytes (instead of the scenario's). */
+  readonly messageBytes?: number;
+  /** Connections (clients) the calls in flight are spread over (default 1). */
+  readonly connections?: number;
+  /** h2grpc's ChannelOptions.connectionsPerAddress for each client. */
+  readonly connectionsPerAddress?: number;
+}
 
 /** Commands to a client worker. */
 export type ClientCommand =
-  | { type: "run"; scenario: LoadScenarioName; port: number; timing: RunTiming }
+  /** Runs a scenario, on the clients "prepare" made if any (then closed), else on new ones. */
+  | { type: "run"; scenario: LoadScenarioName; port: number; timing: RunTiming; shape?: LoadShape }
+  /** Connects the clients of the next run ahead of it, so that its warm-up starts at once (the orchestrator times the server's window). */
+  | { type: "prepare"; port: number; shape?: LoadShape }
   /** Opens one connection and warms it up with calls, so later memory deltas exclude first-use costs. */
   | { type: "warm"; port: number }
   /** Opens `count` connections, one call on each, then leaves them idle. */
@@ -22,8 +37,11 @@ export type ClientCommand =
 
 /** Every reply a worker sends. */
 export type WorkerReply =
-  | { type: "ready"; port: number }
+  /** http2Port: a server with a separate h2c port (connect-node in the browser-protocol scenarios). */
+  | { type: "ready"; port: number; http2Port?: number }
   | { type: "rss"; rssBytes: number }
+  /** The process's peak resident set size so far (getrusage ru_maxrss), in bytes. */
+  | { type: "peak-rss"; peakRssBytes: number }
   /** The process's CPU time so far (user + system), in µs. */
   | { type: "cpu"; cpuUs: number }
   | { type: "result"; result: LoadResult }
@@ -35,6 +53,11 @@ export type WorkerReply =
 export function cpuTimeUs(): number {
   const { user, system } = process.cpuUsage();
   return user + system;
+}
+
+/** The peak resident set size of this process so far, in bytes. */
+export function peakRssBytes(): number {
+  return process.resourceUsage().maxRSS * 1024;
 }
 
 /** The resident set size after two full GCs (when the worker runs with --expose-gc). */

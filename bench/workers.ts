@@ -106,6 +106,13 @@ export async function serverCpuUs(server: ServerWorker): Promise<number> {
   return reply.cpuUs;
 }
 
+/** Reads a server worker's peak RSS so far. */
+export async function serverPeakRssBytes(server: ServerWorker): Promise<number> {
+  const reply = await server.worker.request({ type: "peak-rss" });
+  if (reply.type !== "peak-rss") throw new Error(`unexpected reply ${reply.type}`);
+  return reply.peakRssBytes;
+}
+
 /** Reads a server worker's settled RSS. */
 export async function serverRssBytes(server: ServerWorker): Promise<number> {
   const reply = await server.worker.request({ type: "rss" });

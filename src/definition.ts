@@ -3,6 +3,12 @@ import type { Root } from "protobufjs";
 /** The four RPC kinds, from the `stream` keywords of a method's request and response. */
 export type MethodKind = "unary" | "server_streaming" | "client_streaming" | "bidi_streaming";
 
+/**
+ * A method's `idempotency_level` option (google/protobuf/descriptor.proto): NO_SIDE_EFFECTS
+ * methods may also be called with HTTP GET (the Connect protocol); absent means unknown.
+ */
+export type IdempotencyLevel = "NO_SIDE_EFFECTS" | "IDEMPOTENT";
+
 /** Turns a value into message bytes and back; `deserialize` throws on bytes that are not a message. */
 export interface Serializer<In, Out = In> {
   serialize(value: In): Uint8Array;
@@ -38,6 +44,8 @@ export interface MethodDefinition<
   /** Fully qualified message type names, for reflection and error messages. */
   readonly requestType: string;
   readonly responseType: string;
+  /** The method's idempotency_level option, when the .proto sets one. */
+  readonly idempotency?: IdempotencyLevel;
 }
 
 /** Any method, whatever its message types (Serializer uses method syntax, so every definition fits). */

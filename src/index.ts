@@ -7,6 +7,7 @@ export { Metadata, type MetadataValue, type MetadataValueFor } from "./metadata.
 export { encodeRpcStatus, decodeRpcStatus, type AnyMessage, type RpcStatus } from "./rpc-status.js";
 export type {
   MethodKind,
+  IdempotencyLevel,
   Serializer,
   MethodDefinition,
   AnyMethodDefinition,
@@ -46,6 +47,8 @@ export {
   type ServerCredentials,
   type ChannelCredentials,
 } from "./transport/tls.js";
+export type { CorsOptions } from "./transport/cors.js";
+export type { PlainHttpHandler, PlainHttpRequest, PlainHttpResponse } from "./transport/plain-http.js";
 export { VERSION } from "./version.js";
 
 // Server (ARCHITECTURE.md §4-§6).
@@ -64,6 +67,8 @@ export type {
 } from "./server/service-impl.js";
 export type { IncomingCall, ServerInvoke, ServerInterceptor } from "./server/server-interceptor.js";
 export type { Server, ServerOptions, ServerKeepaliveOptions, ServerStats, ListenOptions, CloseOptions } from "./server/server-options.js";
+export { serveCluster } from "./server/server-cluster.js";
+export type { ServeClusterOptions, ServerCluster, ClusterWorkerSetup } from "./server/cluster-options.js";
 
 // Client.
 export { createClient, closeClient } from "./client/client.js";
@@ -106,7 +111,7 @@ export type {
 } from "./client/balancer/load-balancer.js";
 export type { ServiceConfig, MethodConfigJson } from "./client/service-config/service-config.js";
 
-// Standard services: grpc.health.v1 and server reflection (v1 and v1alpha).
+// Standard services: grpc.health.v1, server reflection (v1 and v1alpha) and channelz (v1).
 export {
   createHealthService,
   type HealthService,
@@ -125,6 +130,7 @@ export {
   type ExtensionRequest,
 } from "./services/reflection-service.js";
 export { createReflectionClient, type ReflectionClient, type ReflectionClientOptions } from "./services/reflection-client.js";
+export { addChannelz, type ChannelzDefinition } from "./services/channelz.js";
 
 // Observability (README, Observability): diagnostics channels, the trace log, call counters, and
 // the observer API that instrumentations (h2grpc/opentelemetry) are built on.

@@ -16,8 +16,9 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   transport: ["root", "framing", "telemetry", "transport"], // never messages: no codec (the grpc-go split)
   server: ["root", "framing", "codec", "telemetry", "transport", "server"], // never the client
   client: ["root", "framing", "codec", "telemetry", "transport", "client"], // never the server
-  // Standard services: the server side on the server API, the client side (reflection) on the client API.
-  services: ["root", "codec", "server", "client", "services", "index"],
+  // Standard services: the server side on the server API, the client side (reflection) on the client
+  // API; channelz reads the telemetry layer's registry.
+  services: ["root", "codec", "telemetry", "server", "client", "services", "index"],
   cli: ["root", "codec", "services", "index", "cli"], // thin: the public API, plus codec and services internals
   index: ["root", "framing", "codec", "telemetry", "transport", "server", "client", "services"],
   // h2grpc/opentelemetry: its own entry point, the only code that loads @opentelemetry/api.

@@ -1,39 +1,30 @@
 import { once } from "node:events";
 import * as grpc from "@grpc/grpc-js";
-import { CLIENT_STREAM_COUNT, PATHS, REQUESTS, type BenchReplyOut, type BenchRequest } from "../bench-messages.js";
-import { GRPC_JS_CODECS } from "../grpc-js-service.js";
+import { CLIENT_STREAM_COUNT, REQUESTS, type BenchRequest, type BenchRequestOut } from "../bench-messages.js";
+import { GrpcJsBench, type GrpcJsBenchClient } from "../grpc-js-service.js";
 import type { BenchClient, PingPong } from "./bench-client.js";
 
-const { serializeRequest, deserializeReply } = GRPC_JS_CODECS;
-
-/** Creates a @grpc/grpc-js client with its own connection (no shared subchannel pool) and waits until it is ready. */
+/**
+ * Creates a @grpc/grpc-js client of the proto-loader Bench class and waits until it is ready. Its
+ * one option keeps a subchannel (a connection) of its own: grpc-js otherwise shares subchannels
+ * between clients of one process, and every measurement must start on a fresh connection.
+ */
 export async function createGrpcJsClient(port: number): Promise<BenchClient> {
-  const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+  const client = new GrpcJsBench(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
     "grpc.use_local_subchannel_pool": 1,
   });
   await new Promise<void>((resolve, reject) =>
     client.waitForReady(Date.now() + 10_000, (error) => (error ? reject(error) : resolve())),
   );
   return {
-    unary(isLarge) {
+    unary(request) {
       return new Promise<void>((resolve, reject) => {
-        client.makeUnaryRequest<BenchRequest, BenchReplyOut>(
-          PATHS.unary,
-          serializeRequest,
-          deserializeReply,
-          isLarge ? REQUESTS.large : REQUESTS.small,
-          (error) => (error ? reject(error) : resolve()),
-        );
+        client.Unary(request.object, (error) => (error ? reject(error) : resolve()));
       });
     },
     serverStream(counter) {
       return new Promise<void>((resolve, reject) => {
-        const call = client.makeServerStreamRequest<BenchRequest, BenchReplyOut>(
-          PATHS.serverStream,
-          serializeRequest,
-          deserializeReply,
-          REQUESTS.serverStream,
-        );
+        const call = client.ServerStream(REQUESTS.serverStream);
         call.on("data", () => counter.value++);
         call.on("error", reject);
         call.on("end", resolve);
@@ -42,21 +33,14 @@ export async function createGrpcJsClient(port: number): Promise<BenchClient> {
     async clientStream(counter) {
       let failure: Error | undefined;
       const response = new Promise<void>((resolve, reject) => {
-        const call = client.makeClientStreamRequest<BenchRequest, BenchReplyOut>(
-          PATHS.clientStream,
-          serializeRequest,
-          deserializeReply,
-          (error) => (error ? reject(error) : resolve()),
-        );
+        const call = client.ClientStream((error) => (error ? reject(error) : resolve()));
         void writeRequests(call, counter).catch((error: Error) => (failure = error));
       });
       await response;
       if (failure !== undefined) throw failure;
     },
     openBidi() {
-      return new GrpcJsPingPong(
-        client.makeBidiStreamRequest<BenchRequest, BenchReplyOut>(PATHS.bidi, serializeRequest, deserializeReply),
-      );
+      return new GrpcJsPingPong(client);
     },
     async close() {
       client.close();
@@ -73,12 +57,13 @@ async function writeRequests(call: grpc.ClientWritableStream<BenchRequest>, coun
 }
 
 class GrpcJsPingPong implements PingPong {
-  readonly #call: grpc.ClientDuplexStream<BenchRequest, BenchReplyOut>;
+  readonly #call: grpc.ClientDuplexStream<BenchRequest, BenchRequestOut>;
   readonly #resolvers: (() => void)[] = [];
   readonly #rejecters: ((error: Error) => void)[] = [];
   readonly #ended: Promise<void>;
 
-  constructor(call: grpc.ClientDuplexStream<BenchRequest, BenchReplyOut>) {
+  constructor(client: GrpcJsBenchClient) {
+    const call = client.Bidi();
     this.#call = call;
     call.on("data", () => {
       this.#rejecters.shift();

@@ -33,11 +33,11 @@ export async function createRawClient(port: number, host = "127.0.0.1"): Promise
   const bidiHeaders = headersFor(PATHS.bidi);
 
   return {
-    unary(isLarge) {
+    unary(request) {
       const stream = session.request(unaryHeaders);
       const ended = endOfCall(stream);
       stream.resume();
-      stream.end(isLarge ? FRAMES.largeRequest : FRAMES.smallRequest);
+      stream.end(request.frame);
       return ended;
     },
     serverStream(counter) {

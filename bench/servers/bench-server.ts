@@ -14,6 +14,8 @@ export async function startBenchServer(impl: ImplName): Promise<BenchServer> {
       return (await import("./raw-server.js")).startRawServer();
     case "grpc-js":
       return (await import("./grpc-js-server.js")).startGrpcJsServer();
+    case "connect-node":
+      return (await import("./connect-server.js")).startConnectServer();
     case "h2grpc":
       return (await import("./h2grpc-server.js")).startH2grpcServer();
   }

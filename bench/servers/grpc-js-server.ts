@@ -1,15 +1,15 @@
-import { once } from "node:events";
 import * as grpc from "@grpc/grpc-js";
 import { SMALL_REPLY, type BenchReply, type BenchRequestOut } from "../bench-messages.js";
-import { GRPC_JS_BENCH_SERVICE } from "../grpc-js-service.js";
+import { GrpcJsBench } from "../grpc-js-service.js";
 import type { BenchServer } from "./bench-server.js";
+import { waitForDrain } from "./wait-for-drain.js";
 
 // The handlers are written as a grpc-js user would write them, with backpressure on writes.
 
 /** Starts a @grpc/grpc-js server on 127.0.0.1 on a free port; rejects if it cannot bind. */
 export async function startGrpcJsServer(): Promise<BenchServer> {
   const server = new grpc.Server();
-  server.addService(GRPC_JS_BENCH_SERVICE, {
+  server.addService(GrpcJsBench.service, {
     Unary(call: grpc.ServerUnaryCall<BenchRequestOut, BenchReply>, callback: grpc.sendUnaryData<BenchReply>) {
       callback(null, { message: call.request.message, payload: call.request.payload });
     },
@@ -39,7 +39,8 @@ export async function startGrpcJsServer(): Promise<BenchServer> {
 
 async function streamReplies(call: grpc.ServerWritableStream<BenchRequestOut, BenchReply>): Promise<void> {
   for (let i = 0; i < call.request.count && !call.cancelled; i++) {
-    if (!call.write(SMALL_REPLY)) await Promise.race([once(call, "drain"), once(call, "cancelled")]);
+    // Both listeners go once either fires (events.once would leave the other one behind per wait).
+    if (!call.write(SMALL_REPLY)) await waitForDrain(call, ["cancelled", "close"]);
   }
   call.end();
 }

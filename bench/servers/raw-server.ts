@@ -1,12 +1,13 @@
 import http2 from "node:http2";
-import type { AddressInfo } from "node:net";
 import { FRAMES, PATHS, decodeRequestCount, encodeCountReply, repeatFrame } from "../bench-messages.js";
 import { FrameCounter } from "../frame-counter.js";
 import type { BenchServer } from "./bench-server.js";
+import { listenOnLoopback } from "./listen-on-loopback.js";
 import { waitForDrain } from "./wait-for-drain.js";
 
-// The ceiling server: node:http2 with no library. It answers with pre-framed bytes, headers
-// {":status": 200, content-type} and trailers {grpc-status: 0}: the least a gRPC reply can cost.
+// The ceiling server: node:http2 with no library. It answers with headers {":status": 200,
+// content-type}, the reply bytes (a unary call's own request echoed back, streams pre-framed) and
+// trailers {grpc-status: 0}: the least a gRPC reply can cost.
 
 const RESPONSE_HEADERS = { ":status": 200, "content-type": "application/grpc" };
 const OK_TRAILERS = { "grpc-status": "0" };
@@ -16,14 +17,9 @@ const WRITE_BATCH = 64;
 const replyBatch = repeatFrame(FRAMES.smallReply, WRITE_BATCH);
 
 /** Starts the raw server on 127.0.0.1 on a free port. */
-export async function startRawServer(): Promise<BenchServer> {
+export function startRawServer(): Promise<BenchServer> {
   // No session memory cap: the open-streams scenario holds thousands of streams per connection.
   const server = http2.createServer({ maxSessionMemory: 1024 });
-  const sessions = new Set<http2.ServerHttp2Session>();
-  server.on("session", (session) => {
-    sessions.add(session);
-    session.on("close", () => sessions.delete(session));
-  });
   server.on("stream", (stream, headers) => {
     stream.on("error", () => {});
     switch (headers[":path"]) {
@@ -39,33 +35,25 @@ export async function startRawServer(): Promise<BenchServer> {
         stream.respond(UNIMPLEMENTED, { endStream: true });
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const session of sessions) session.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(server);
 }
 
 function sendTrailersWhenWanted(stream: http2.ServerHttp2Stream): void {
   stream.once("wantTrailers", () => stream.sendTrailers(OK_TRAILERS));
 }
 
+// Unary is an echo: a BenchRequest's bytes are a valid BenchReply (the fields are the same), so
+// the request's DATA chunks go back as they came, neither copied nor parsed, whatever their size.
 function answerUnary(stream: http2.ServerHttp2Stream): void {
-  let receivedBytes = 0;
-  stream.on("data", (chunk: Buffer) => {
-    receivedBytes += chunk.length;
-  });
+  const chunks: Buffer[] = [];
+  stream.on("data", (chunk: Buffer) => chunks.push(chunk));
   stream.once("end", () => {
+    if (stream.destroyed) return; // reset by the client (or its connection gone) while it was read
     stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
     sendTrailersWhenWanted(stream);
-    stream.end(receivedBytes > FRAMES.smallRequest.length ? FRAMES.largeReply : FRAMES.smallReply);
+    const last = chunks.pop();
+    for (const chunk of chunks) stream.write(chunk);
+    stream.end(last);
   });
 }
 
@@ -73,6 +61,7 @@ function answerServerStream(stream: http2.ServerHttp2Stream): void {
   const chunks: Buffer[] = [];
   stream.on("data", (chunk: Buffer) => chunks.push(chunk));
   stream.once("end", () => {
+    if (stream.destroyed) return;
     const count = decodeRequestCount(Buffer.concat(chunks));
     stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
     sendTrailersWhenWanted(stream);
@@ -96,6 +85,7 @@ function answerClientStream(stream: http2.ServerHttp2Stream): void {
     received += frames.push(chunk);
   });
   stream.once("end", () => {
+    if (stream.destroyed) return;
     stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
     sendTrailersWhenWanted(stream);
     stream.end(encodeCountReply(received));

@@ -1,7 +1,17 @@
 // The tutorial's server: every tutorial service plus health checking and reflection, optionally
 // over TLS with the token check. main.ts is the command line on top; tests call it in-process.
 import { setTimeout as delay } from "node:timers/promises";
-import { addReflection, createHealthService, createServer, insecure, serverTls, type HealthService, type Pem, type Server } from "h2grpc";
+import {
+  addReflection,
+  createHealthService,
+  createServer,
+  insecure,
+  serverTls,
+  type HealthService,
+  type Pem,
+  type Server,
+  type ServerCredentials,
+} from "h2grpc";
 import { createHelloService } from "./hello-service.js";
 import {
   createBothStreamService,
@@ -10,6 +20,7 @@ import {
 } from "./stream-services.js";
 import { createTestService } from "./test-service.js";
 import { ensureTutorialCertificate } from "./tls-certificate.js";
+import { tutorialPage } from "./tutorial-page.js";
 import { requireToken } from "./token-interceptor.js";
 import { loadTutorialServices } from "./tutorial-services.js";
 
@@ -57,9 +68,17 @@ export interface TutorialServer {
   close(): Promise<void>;
 }
 
-/** Starts the tutorial server; resolves once it listens with health SERVING; rejects with the listen error (e.g. EADDRINUSE) or Error from certificate generation. */
-export async function startTutorialServer(options: TutorialServerOptions = {}): Promise<TutorialServer> {
-  const host = options.host ?? "127.0.0.1";
+/** The tutorial's server with every service registered and health SERVING, not yet listening. */
+export interface TutorialServerSetup {
+  readonly server: Server;
+  readonly health: HealthService;
+  readonly credentials: ServerCredentials;
+  readonly isTls: boolean;
+  readonly serviceNames: readonly string[];
+}
+
+/** Builds the tutorial server without listening (serveCluster listens in each worker); throws Error from certificate generation. */
+export function createTutorialServer(options: TutorialServerOptions = {}): TutorialServerSetup {
   const log = options.log ?? console.log;
   const services = loadTutorialServices();
   const serviceNames = Object.values(services).map((definition) => definition.typeName);
@@ -69,6 +88,8 @@ export async function startTutorialServer(options: TutorialServerOptions = {}): 
   const server = createServer({
     // Health and reflection stay open: load balancers and grpcurl call them without the token.
     interceptors: isTls ? [requireToken({ openServices: [health.definition.typeName, ...REFLECTION_SERVICES] })] : [],
+    // The tutorial in the browser: http://127.0.0.1:50051/ calls FirstRpc and ListValue (Connect protocol).
+    httpHandler: tutorialPage(),
   });
   server
     .addService(services.test, createTestService({ log, slowWorkMs: options.slowWorkMs }))
@@ -78,10 +99,17 @@ export async function startTutorialServer(options: TutorialServerOptions = {}): 
     .addService(services.hello, createHelloService())
     .addService(health.definition, health.implementation);
   addReflection(server); // grpcurl list / describe, and calls with JSON bodies without .proto files
-
-  const credentials = isTls ? serverTls(certificateOf(options)) : insecure();
-  const port = await server.listen({ host, port: options.port ?? 50051, credentials });
+  // Calls reach the server only once it listens, so SERVING can be set now.
   for (const name of ["", ...serviceNames]) health.setStatus(name, "SERVING");
+  const credentials = isTls ? serverTls(certificateOf(options)) : insecure();
+  return { server, health, credentials, isTls, serviceNames };
+}
+
+/** Starts the tutorial server; resolves once it listens with health SERVING; rejects with the listen error (e.g. EADDRINUSE) or Error from certificate generation. */
+export async function startTutorialServer(options: TutorialServerOptions = {}): Promise<TutorialServer> {
+  const host = options.host ?? "127.0.0.1";
+  const { server, health, credentials, isTls, serviceNames } = createTutorialServer(options);
+  const port = await server.listen({ host, port: options.port ?? 50051, credentials });
 
   let closing: Promise<void> | undefined;
   return {

@@ -57,6 +57,13 @@ export interface ChannelOptions {
   readonly retryBufferBytes?: number;
   /** The request bytes one call may keep for retries and hedges (default 1 MiB); a call that sends more stays on its current attempt. */
   readonly perCallRetryBufferBytes?: number;
+  /**
+   * Up to this many HTTP/2 connections to each address (default 1, at most 64): each new call goes
+   * to the subchannel's connection with the fewest calls in flight, and another connection opens
+   * (one at a time) while every open one is busy. For servers of several processes on one port
+   * (serveCluster) and past one connection's MAX_CONCURRENT_STREAMS. Throws RangeError otherwise.
+   */
+  readonly connectionsPerAddress?: number;
 }
 
 /** doc/connectivity-semantics-and-api.md: the state of a channel's connection. */

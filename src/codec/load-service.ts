@@ -2,7 +2,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import protobuf from "protobufjs";
 import type { Method, Root } from "protobufjs";
-import type { AnyMethodDefinition, LooseServiceDefinition, MethodDefinition, MethodKind, ServiceDefinition } from "../definition.js";
+import type { AnyMethodDefinition, IdempotencyLevel, LooseServiceDefinition, MethodDefinition, MethodKind, ServiceDefinition } from "../definition.js";
+import { registerMessageTypes } from "./json-serializer.js";
 import { createProtobufSerializer } from "./protobuf-serializer.js";
 import { ProtoFilesResolver, resolveAllNamingFile, toFilePath, type ProtoPath } from "./proto-files-resolver.js";
 
@@ -103,8 +104,16 @@ function methodDefinition(typeName: string, method: Method): AnyMethodDefinition
     responseSerializer: createProtobufSerializer(responseType),
     requestType: requestType.fullName.replace(/^\./, ""),
     responseType: responseType.fullName.replace(/^\./, ""),
+    ...idempotencyOf(method),
   };
+  registerMessageTypes(definition, requestType, responseType);
   return definition;
+}
+
+function idempotencyOf(method: Method): { idempotency?: IdempotencyLevel } {
+  // protobufjs keeps `option idempotency_level = NO_SIDE_EFFECTS;` as the enum value's name.
+  const level: unknown = method.options?.["idempotency_level"];
+  return level === "NO_SIDE_EFFECTS" || level === "IDEMPOTENT" ? { idempotency: level } : {};
 }
 
 /** The RPC kind the `stream` keywords of a method's request and response give. */

@@ -100,11 +100,15 @@ export function decodeMessage<Out>(
   return compression.decompress(frame.payload, maxReceiveBytes).then((bytes) => deserializeMessage(serializer, bytes));
 }
 
-/** Deserializes; throws INTERNAL with the parser's reason for bytes that are not a valid message. */
+/**
+ * Deserializes; throws INTERNAL with the parser's reason for bytes that are not a valid message,
+ * or the serializer's own GrpcError (JSON that does not fit its type is INVALID_ARGUMENT).
+ */
 export function deserializeMessage<Out>(serializer: Serializer<unknown, Out>, bytes: Uint8Array): Out {
   try {
     return serializer.deserialize(bytes);
   } catch (error) {
+    if (error instanceof GrpcError) throw error;
     throw new GrpcError(Status.INTERNAL, `could not parse received message: ${(error as Error).message}`, undefined, {
       cause: error,
     });

@@ -3,6 +3,7 @@
 // JSON name, null as unset, 64-bit integers and floats as numbers or strings, enums by name or
 // number, bytes as standard base64, the well-known types in their JSON forms, and an error for
 // an unknown field or a value of the wrong kind.
+import protobuf from "protobufjs";
 import type { Field, Type } from "protobufjs";
 import { JsonNumber, parseJson, type JsonValue } from "./json-values.js";
 import { enumTypeOf, groupTypeOf, hasExplicitPresence, jsonNameOfField, LONG_TYPES, isUnsigned, mapKeyType, messageTypeOf, ownFields, wellKnownName, type MessageObject } from "./message-fields.js";
@@ -44,6 +45,20 @@ export function fromProtoJson(type: Type, json: string | JsonValue, options: Pro
   return message;
 }
 
+/**
+ * A Root loaded with lowerCamel field names (loadProto, as servers load services) no longer knows
+ * the proto names ("an_int64"), which proto3 JSON readers must accept too; protobufjs named each
+ * field by the camelCase of its proto name, so that camelCase finds the field. Undefined when no
+ * member name has an underscore (always, for JSON names).
+ */
+function snakeCaseMembers(members: Map<string, JsonValue>): Map<string, string> | undefined {
+  let found: Map<string, string> | undefined;
+  for (const name of members.keys()) {
+    if (name.includes("_")) (found ??= new Map()).set(protobuf.util.camelCase(name), name);
+  }
+  return found;
+}
+
 class JsonReader {
   constructor(private readonly options: ProtoJsonReadOptions) {}
 
@@ -56,11 +71,15 @@ class JsonReader {
     if (value === null) return {};
     const members = asObject(value, type.fullName.slice(1));
     const message: MessageObject = {};
+    const snakeNames = snakeCaseMembers(members);
     for (const field of ownFields(type)) {
       let raw: JsonValue | undefined;
       // decode.go: a group is named by its message type ("Note"), not by its field ("note").
       const protoName = groupTypeOf(field)?.name ?? field.name;
-      for (const name of [protoName, jsonNameOfField(field)]) {
+      const names = [protoName, jsonNameOfField(field)];
+      const snakeName = snakeNames?.get(field.name);
+      if (snakeName !== undefined) names.push(snakeName);
+      for (const name of names) {
         if (!members.has(name)) continue;
         raw = members.get(name);
         members.delete(name);

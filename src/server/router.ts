@@ -54,6 +54,11 @@ export class Router {
     this.#services.set(definition.typeName, definition);
   }
 
+  /** The method registered at `path`, or undefined (for the transport's protocol checks, which need no error). */
+  methodAt(path: string): AnyMethodDefinition | undefined {
+    return this.#routes.get(path)?.method;
+  }
+
   /** Finds the route of `path`; throws UNIMPLEMENTED naming the unknown service or method. */
   find(path: string): Route {
     const route = this.#routes.get(path);

@@ -1,4 +1,5 @@
 import { compressionFor, type Compression } from "../codec/compression.js";
+import { jsonSerializersOf } from "../codec/json-serializer.js";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
 import { isObserving, observeServerCall } from "../telemetry/observers.js";
@@ -73,6 +74,8 @@ export function createCallRunner(router: Router, config: PipelineConfig): (strea
 /** The serializers of a call's messages in the codec its request named; UNIMPLEMENTED for one the server lacks. */
 function serializersFor(route: Route, codec: ServerCallStream["codec"]): MessageSerializers {
   if (codec === "proto") return route.protoSerializers;
+  const json = jsonSerializersOf(route.method); // made once per message type
+  if (json !== undefined) return json;
   throw new GrpcError(Status.UNIMPLEMENTED, `the ${codec} message codec is not supported for ${route.method.path}`);
 }
 

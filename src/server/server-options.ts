@@ -1,5 +1,7 @@
 import type { ServiceDefinition } from "../definition.js";
 import type { CallStats } from "../telemetry/call-counters.js";
+import type { CorsOptions } from "../transport/cors.js";
+import type { PlainHttpHandler } from "../transport/plain-http.js";
 import type { ServerCredentials } from "../transport/tls.js";
 import type { ServerCallContext } from "./call-context.js";
 import type { ServerInterceptor } from "./server-interceptor.js";
@@ -47,6 +49,13 @@ export interface ServerOptions {
   /** Compress responses with this encoding when the client accepts it (default: none). */
   readonly compression?: string;
   readonly keepalive?: ServerKeepaliveOptions;
+  /**
+   * Lets pages on these origins call the server from a browser (gRPC-Web, Connect): answers CORS
+   * preflights and exposes the status headers. Same-origin pages need none.
+   */
+  readonly cors?: CorsOptions;
+  /** Answers plain HTTP GET and HEAD requests that are not RPCs (a page and its scripts), on the RPC port. */
+  readonly httpHandler?: PlainHttpHandler;
   /** Called with every error a handler ends a call with, including the ones sent as UNKNOWN; for logging. */
   readonly onCallError?: (error: unknown, context: ServerCallContext) => void;
 }
@@ -59,6 +68,12 @@ export interface ListenOptions {
   readonly port?: number;
   /** Default insecure(). */
   readonly credentials?: ServerCredentials;
+  /**
+   * Bind a socket of this process's own to a port other processes share (SO_REUSEPORT): the
+   * kernel spreads new connections over them. Node 22.12+ on Linux or FreeBSD; elsewhere listen
+   * rejects. For N processes on one port see serveCluster (README, Server on every core).
+   */
+  readonly reusePort?: boolean;
 }
 
 /** Options of Server.close. */

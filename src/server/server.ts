@@ -2,12 +2,14 @@ import type { ServiceDefinition } from "../definition.js";
 import { ACCEPT_ENCODING_HEADER, COMPRESSIONS, IDENTITY } from "../codec/compression.js";
 import { DEFAULT_MAX_SEND_MESSAGE_BYTES } from "../codec/message-codec.js";
 import { DEFAULT_MAX_RECEIVE_MESSAGE_BYTES } from "../framing/frame-decoder.js";
+import { CorsPolicy } from "../transport/cors.js";
 import { ServerListener } from "../transport/server-listener.js";
 import { insecure } from "../transport/tls.js";
 import { Router } from "./router.js";
 import { createCallRunner } from "./run-call.js";
 import type { CloseOptions, ListenOptions, Server, ServerOptions, ServerStats } from "./server-options.js";
 import { CallCounters } from "../telemetry/call-counters.js";
+import { channelzIdOf, registerServer, type ChannelzSource, type ServerSnapshot } from "../telemetry/channelz-registry.js";
 import type { ServiceImpl } from "./service-impl.js";
 
 /** C-core's soft limit is 8 KiB and grpc-go's 16 MiB; 16 KiB fits real metadata and bounds memory. */
@@ -31,10 +33,11 @@ export function createServer(options: ServerOptions = {}): Server {
   return new GrpcServer(options);
 }
 
-class GrpcServer implements Server {
+class GrpcServer implements Server, ChannelzSource<ServerSnapshot> {
   readonly #router: Router;
   readonly #listener: ServerListener;
   readonly #counters = new CallCounters();
+  #leaveChannelz: (() => void) | undefined;
 
   constructor(options: ServerOptions) {
     if (options.compression !== undefined && options.compression !== IDENTITY && !COMPRESSIONS.has(options.compression)) {
@@ -68,11 +71,21 @@ class GrpcServer implements Server {
         maxConnectionAgeMs: keepalive.maxConnectionAgeMs,
         maxConnectionAgeGraceMs: keepalive.maxConnectionAgeGraceMs,
       },
+    }, {
+      lookupMethod: (path) => this.#router.methodAt(path),
+      cors: options.cors === undefined ? undefined : new CorsPolicy(options.cors),
+      httpHandler: options.httpHandler,
     });
   }
 
   get services(): readonly ServiceDefinition[] {
     return this.#router.services;
+  }
+
+  /** channelz: the server's counters, listening sockets and connections. */
+  channelzSnapshot(): ServerSnapshot {
+    const sockets = this.#listener.channelzSockets();
+    return { id: channelzIdOf(this), stats: this.#counters.stats(), listenSockets: sockets.listen, sockets: sockets.connections };
   }
 
   stats(): ServerStats {
@@ -85,10 +98,12 @@ class GrpcServer implements Server {
   }
 
   listen(options: ListenOptions = {}): Promise<number> {
-    return this.#listener.listen(options.host ?? "127.0.0.1", options.port ?? 0, options.credentials ?? insecure());
+    this.#leaveChannelz ??= registerServer(this);
+    return this.#listener.listen(options.host ?? "127.0.0.1", options.port ?? 0, options.credentials ?? insecure(), options.reusePort);
   }
 
   close(options: CloseOptions = {}): Promise<void> {
+    this.#leaveChannelz?.();
     return this.#listener.close(options.graceMs ?? 0);
   }
 }

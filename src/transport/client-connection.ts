@@ -7,6 +7,7 @@ import { buildRequestHeaders } from "./grpc-headers.js";
 import { Http2ClientStream, type StreamConnectionState } from "./http2-client-stream.js";
 import { secureConnectOptions, type ChannelCredentials } from "./tls.js";
 import { isObserving, reportConnection } from "../telemetry/observers.js";
+import { isCountingSockets, SocketCounters } from "../telemetry/socket-counters.js";
 
 /** Where a connection goes: a TCP host and port or a unix socket, as the channel parsed it. */
 export type ConnectionAddress =
@@ -34,6 +35,12 @@ export interface ConnectionEvents {
 const LOCAL_CONNECTION_WINDOW_BYTES = 8 * 1024 * 1024;
 const LOCAL_STREAM_WINDOW_BYTES = 1024 * 1024;
 const SETTINGS: http2.Settings = { enablePush: false, initialWindowSize: LOCAL_STREAM_WINDOW_BYTES };
+// Node resets every stream whose headers or trailers arrive while the session holds more than
+// maxSessionMemory MB (default 10) with ENHANCE_YOUR_CALM, and the replies being read and the
+// requests being sent count: a few 4 MiB calls at once on one connection failed. What a session
+// holds is bounded already (our windows, the message limits, the writes the caller waits on), so
+// there is no cap, as in grpc-js (test/client/large-messages.test.ts).
+const NO_SESSION_MEMORY_CAP = Number.MAX_SAFE_INTEGER;
 
 const CONNECTION = Symbol("h2grpc.connection");
 type TrackedStream = http2.ClientHttp2Stream & { [CONNECTION]?: ClientConnection };
@@ -50,6 +57,8 @@ export class ClientConnection implements StreamConnectionState {
   readonly isTls: boolean;
   /** Where it goes: "127.0.0.1:50051", "[::1]:50051" or the unix socket path. */
   readonly address: string;
+  /** Its streams and messages, while socket counting is on (channelz). */
+  readonly counters = new SocketCounters();
   readonly #socket: net.Socket;
   readonly #events: ConnectionEvents;
   readonly #streams = new Set<TrackedStream>();
@@ -66,7 +75,11 @@ export class ClientConnection implements StreamConnectionState {
     this.isTls = credentials.kind !== "insecure";
     const scheme = this.isTls ? "https" : "http";
     // The URL only names the scheme: :authority is set on every request by the call layer.
-    this.session = http2.connect(`${scheme}://localhost`, { settings: SETTINGS, createConnection: () => this.#socket });
+    this.session = http2.connect(`${scheme}://localhost`, {
+      settings: SETTINGS,
+      maxSessionMemory: NO_SESSION_MEMORY_CAP,
+      createConnection: () => this.#socket,
+    });
     this.session.on("error", this.#onError);
     this.#socket.on("error", this.#onError);
     this.session.once("connect", this.#onConnect);
@@ -105,7 +118,12 @@ export class ClientConnection implements StreamConnectionState {
 
   /** Sends PINGs as `settings` say (doc/keepalive.md) until the connection closes. */
   startKeepalive(settings: KeepaliveSettings): void {
-    this.#stopKeepalive ??= startKeepalive(this.session, settings);
+    this.#stopKeepalive ??= startKeepalive(this.session, settings, this.counters);
+  }
+
+  /** The socket under the connection (channelz reads its addresses and TLS details), once it exists. */
+  get socket(): net.Socket {
+    return this.#socket;
   }
 
   /**
@@ -127,10 +145,11 @@ export class ClientConnection implements StreamConnectionState {
     // No options object: endStream already defaults to false for POST, and Node copies and
     // validates every options object it is given (bench/README.md).
     const stream = this.session.request(headers) as TrackedStream;
+    if (isCountingSockets()) this.counters.streamStarted(true);
     stream[CONNECTION] = this;
     this.#streams.add(stream);
     stream.once("close", untrackStream);
-    return new Http2ClientStream(stream, listener, this, head.maxReceiveMessageBytes);
+    return new Http2ClientStream(stream, listener, this, head.maxReceiveMessageBytes, this.counters);
   }
 
   /** Lets the process exit while this connection is open (calls hold the process, not connections). */

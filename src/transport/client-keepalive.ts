@@ -1,4 +1,5 @@
 import type http2 from "node:http2";
+import type { SocketCounters } from "../telemetry/socket-counters.js";
 
 /** When to PING and how long to wait for the answer (ChannelOptions.keepalive*). */
 export interface KeepaliveSettings {
@@ -14,7 +15,7 @@ export interface KeepaliveSettings {
  * network) fail with UNAVAILABLE instead of hanging. Returns a function that stops it; its timers
  * are unref()ed and it stops on its own when the session closes.
  */
-export function startKeepalive(session: http2.ClientHttp2Session, settings: KeepaliveSettings): () => void {
+export function startKeepalive(session: http2.ClientHttp2Session, settings: KeepaliveSettings, counters?: SocketCounters): () => void {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const stop = (): void => {
@@ -39,6 +40,7 @@ export function startKeepalive(session: http2.ClientHttp2Session, settings: Keep
     }, settings.timeoutMs);
     timer.unref();
     try {
+      if (counters !== undefined) counters.keepalivesSent++;
       session.ping((error) => {
         if (stopped) return;
         if (timer !== undefined) clearTimeout(timer);

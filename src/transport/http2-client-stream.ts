@@ -7,6 +7,7 @@ import type { CallStreamListener, ClientCallStream } from "./client-call-stream.
 import { parseRetryPushback, RETRY_PUSHBACK_HEADER } from "./retry-pushback.js";
 import { errorFromResponseHeaders, statusFromTrailers } from "./status-trailers.js";
 import { whenDrained } from "./stream-drain.js";
+import { isCountingSockets, type SocketCounters } from "../telemetry/socket-counters.js";
 import { errorForLostResponse, errorForStreamClosedWithoutTrailers, type StreamCloseFacts } from "./stream-close-status.js";
 
 const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR, NGHTTP2_REFUSED_STREAM, NGHTTP2_FLAG_END_STREAM } = http2.constants;
@@ -44,8 +45,16 @@ export class Http2ClientStream implements ClientCallStream {
   #isPaused = false;
   #isEnded = false;
   #decodeError: GrpcError | undefined;
+  readonly #counters: SocketCounters;
 
-  constructor(stream: http2.ClientHttp2Stream, listener: CallStreamListener, connection: StreamConnectionState, maxReceiveMessageBytes: number) {
+  constructor(
+    stream: http2.ClientHttp2Stream,
+    listener: CallStreamListener,
+    connection: StreamConnectionState,
+    maxReceiveMessageBytes: number,
+    counters: SocketCounters,
+  ) {
+    this.#counters = counters;
     this.#stream = stream;
     this.#listener = listener;
     this.#connection = connection;
@@ -61,6 +70,7 @@ export class Http2ClientStream implements ClientCallStream {
   sendFrame(frame: Uint8Array, isLast: boolean): boolean {
     const stream = this.#stream;
     if (this.#isEnded || stream.writableEnded || stream.destroyed) return true;
+    if (isCountingSockets()) this.#counters.messageSent();
     if (isLast) {
       stream.end(frame);
       return true;
@@ -92,6 +102,7 @@ export class Http2ClientStream implements ClientCallStream {
   cancel(): void {
     if (this.#isEnded) return;
     this.#isEnded = true;
+    if (isCountingSockets()) this.#counters.streamEnded(false);
     if (!this.#stream.destroyed) this.#stream.close(NGHTTP2_CANCEL);
   }
 
@@ -116,6 +127,7 @@ export class Http2ClientStream implements ClientCallStream {
       this.#decodeError = GrpcError.from(error, Status.INTERNAL);
       return this.#end(this.#decodeError, new Metadata(), true);
     }
+    if (frames.length > 0 && isCountingSockets()) for (let i = 0; i < frames.length; i++) this.#counters.messageReceived();
     for (let i = 0; i < frames.length && !this.#isEnded; i++) this.#listener.onFrame(frames[i]!);
   }
 
@@ -174,6 +186,8 @@ export class Http2ClientStream implements ClientCallStream {
   #end(error: GrpcError | undefined, trailers: Metadata, isResetNeeded: boolean, isUnprocessed = false): void {
     if (this.#isEnded) return;
     this.#isEnded = true;
+    // channelz: a client stream succeeded when the server's status arrived, whatever it said.
+    if (isCountingSockets()) this.#counters.streamEnded(this.#trailers !== undefined);
     if (isResetNeeded && !this.#stream.destroyed) this.#stream.close(NGHTTP2_CANCEL);
     // gRFC A6 pushback only matters for a failure the call may retry.
     const retryPushbackMs = error === undefined ? undefined : parseRetryPushback(this.#trailers?.[RETRY_PUSHBACK_HEADER]);

@@ -7,6 +7,8 @@ import { Status } from "../status.js";
 import { GRPC_CONTENT_TYPE } from "./grpc-headers.js";
 import { resetAfterStatus } from "./reset-after-status.js";
 import { whenDrained } from "./stream-drain.js";
+import { countersOfSession } from "./session-counters.js";
+import { isCountingSockets } from "../telemetry/socket-counters.js";
 import type { FrameReceiver, MessageCodecName, ServerCallStream, WireProtocol } from "./server-call-stream.js";
 import { errorTrailers, okTrailers } from "./status-trailers.js";
 import { peerCertificateOf } from "./tls.js";
@@ -73,6 +75,7 @@ export class Http2ServerStream implements ServerCallStream {
     stream.on("aborted", onAborted);
     stream.on("error", ignoreStreamError);
     stream.on("wantTrailers", onWantTrailers);
+    if (isCountingSockets()) countersOfSession(stream.session)?.streamStarted(false);
   }
 
   get metadata(): Metadata {
@@ -139,6 +142,7 @@ export class Http2ServerStream implements ServerCallStream {
 
   sendFrame(frame: Uint8Array): boolean {
     if (!this.#hasSentHeaders) this.sendHeaders(undefined, undefined);
+    if (isCountingSockets()) countersOfSession(this.#stream.session)?.messageSent();
     return this.#stream.write(frame);
   }
 
@@ -149,6 +153,12 @@ export class Http2ServerStream implements ServerCallStream {
   finish(error: GrpcError | undefined, trailers: Metadata | undefined, unsentHeaders: Metadata | undefined, lastFrame?: Uint8Array): unknown {
     if (this.#isFinished) return undefined;
     this.#isFinished = true;
+    if (isCountingSockets()) {
+      const counters = countersOfSession(this.#stream.session);
+      if (lastFrame !== undefined) counters?.messageSent();
+      // channelz: a server stream succeeded when it sent its status.
+      counters?.streamEnded(this.#isOpen());
+    }
     // grpc-go resets the stream with CANCEL at the deadline; the status goes first, so clients
     // without a timer of their own still learn DEADLINE_EXCEEDED.
     if (error?.code === Status.DEADLINE_EXCEEDED) this.#resetCode = NGHTTP2_CANCEL;
@@ -208,6 +218,7 @@ export class Http2ServerStream implements ServerCallStream {
       this.#abortListener = undefined;
       return;
     }
+    if (isCountingSockets()) countersOfSession(this.#stream.session)?.streamEnded(false);
     this.#notifyAbort(
       this.#settings.isShuttingDown()
         ? new GrpcError(Status.UNAVAILABLE, "server is shutting down")
@@ -223,6 +234,10 @@ export class Http2ServerStream implements ServerCallStream {
       frames = this.#decoder.push(chunk);
     } catch (error) {
       return this.#failRequest(GrpcError.from(error, Status.INTERNAL));
+    }
+    if (frames.length > 0 && isCountingSockets()) {
+      const counters = countersOfSession(this.#stream.session);
+      for (let i = 0; i < frames.length; i++) counters?.messageReceived();
     }
     for (let i = 0; i < frames.length; i++) receiver.onFrame(frames[i]!);
   }

@@ -1,4 +1,6 @@
 import http2 from "node:http2";
+import { isCountingSockets } from "../telemetry/socket-counters.js";
+import { countersOfSession } from "./session-counters.js";
 
 /** Connection management of one server connection, as grpc-go's keepalive.ServerParameters and EnforcementPolicy. */
 export interface KeepalivePolicy {
@@ -98,6 +100,7 @@ class SessionWatcher {
 
   readonly #sendPing = (): void => {
     if (this.#session.destroyed || this.#pingTimeout !== undefined) return;
+    if (isCountingSockets()) countersOfSession(this.#session)!.keepalivesSent++;
     this.#pingTimeout = setTimeout(this.#onPingTimeout, this.#policy.timeoutMs).unref();
     const sent = this.#session.ping((error) => {
       clearTimeout(this.#pingTimeout);

@@ -1,13 +1,24 @@
 import http2 from "node:http2";
-import type { AddressInfo, Socket } from "node:net";
+import net, { type AddressInfo, type Socket } from "node:net";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
+import { isGrpcContentType } from "./grpc-headers.js";
 import { acceptGrpcStream, type GrpcStreamLimits } from "./grpc-request-check.js";
+import { Http1Connections } from "./http1-connections.js";
+import { Http1Exchange } from "./http1-exchange.js";
+import { Http2Exchange } from "./http2-exchange.js";
 import { plainResponseHeaders, serverStreamOf } from "./http2-server-stream.js";
+import type { HttpCallStream } from "./http-call-stream.js";
+import { sniffProtocol } from "./protocol-sniffer.js";
+import { dispatchExchange, type DispatchConfig } from "./request-dispatch.js";
 import type { ServerCallStream } from "./server-call-stream.js";
+import type { SocketSnapshot } from "../telemetry/channelz-registry.js";
+import { countersOfSession } from "./session-counters.js";
+import { snapshotListenSocket, snapshotSocket } from "./socket-snapshot.js";
 import { isObserving, reportConnection } from "../telemetry/observers.js";
 import { secureServerOptions, type ServerCredentials } from "./tls.js";
 import { watchSession, type KeepalivePolicy } from "./server-keepalive.js";
+import { REUSE_PORT_LISTEN_OPTIONS, reusePortUnsupportedReason } from "./reuse-port.js";
 
 
 /** HTTP/2 settings and connection policy of a listener. */
@@ -36,26 +47,46 @@ type TimedSocket = Socket & { [PREFACE_TIMER]?: NodeJS.Timeout };
 /** Receives every call the listener accepted, whatever protocol carried it. */
 export type CallListener = (call: ServerCallStream) => void;
 
+/** What the listener needs besides its settings to answer browsers: gRPC-Web, Connect, CORS preflights, plain HTTP. */
+export type BrowserDispatch = Pick<DispatchConfig, "lookupMethod" | "cors" | "httpHandler">;
+
 /**
- * The HTTP/2 side of a server: one or more node:http2 servers (plaintext or TLS), the sessions
- * they accept, the requests it judges and hands up as calls, and graceful shutdown (GOAWAY,
- * grace period, then the calls still running end with UNAVAILABLE). Knows nothing of messages.
+ * The network side of a server: one or more listening sockets (plaintext or TLS), each serving
+ * HTTP/2 and HTTP/1.1 on the same port, the sessions and connections they accept, the requests it
+ * judges and hands up as calls (gRPC over HTTP/2; gRPC-Web and Connect over either, through
+ * request-dispatch.ts), and graceful shutdown (GOAWAY, grace period, then the calls still running
+ * end with UNAVAILABLE). Knows nothing of messages.
  */
 export class ServerListener {
   readonly #onCall: CallListener;
   readonly #settings: ListenerSettings;
   readonly #streamLimits: GrpcStreamLimits;
-  readonly #servers: (http2.Http2Server | http2.Http2SecureServer)[] = [];
+  readonly #dispatch: DispatchConfig;
+  readonly #http1: Http1Connections;
+  readonly #servers: (http2.Http2SecureServer | net.Server)[] = [];
   readonly #sessions = new Set<http2.ServerHttp2Session>();
   // Every TCP connection, with or without a session: see #shutDown.
   readonly #sockets = new Set<Socket>();
   // Streams still open, so that close() can end their calls at the end of the grace period.
   readonly #streams = new Set<http2.ServerHttp2Stream>();
+  // gRPC-Web and Connect calls still open, over either HTTP version.
+  readonly #browserCalls = new Set<HttpCallStream>();
   #closing: Promise<void> | undefined;
 
-  constructor(onCall: CallListener, settings: ListenerSettings) {
+  constructor(onCall: CallListener, settings: ListenerSettings, browsers: BrowserDispatch = NO_BROWSER_OPTIONS) {
     this.#onCall = onCall;
     this.#settings = settings;
+    this.#dispatch = {
+      ...browsers,
+      onCall,
+      maxReceiveMessageBytes: settings.maxReceiveMessageBytes,
+      acceptEncoding: settings.acceptEncoding,
+      onStreamStarted: (call) => {
+        this.#browserCalls.add(call);
+        call.onFinished(() => this.#browserCalls.delete(call));
+      },
+    };
+    this.#http1 = new Http1Connections((request, response) => dispatchExchange(new Http1Exchange(request, response), this.#dispatch), settings.maxHeaderListBytes);
     this.#streamLimits = {
       maxHeaderListBytes: settings.maxHeaderListBytes,
       maxReceiveMessageBytes: settings.maxReceiveMessageBytes,
@@ -74,14 +105,31 @@ export class ServerListener {
     return this.#sessions.size;
   }
 
+  /** channelz: the listening sockets and every open HTTP/2 connection. */
+  channelzSockets(): { listen: SocketSnapshot[]; connections: SocketSnapshot[] } {
+    return {
+      listen: this.#servers.map((server) => snapshotListenSocket(server, server.address() as AddressInfo | string | null)),
+      connections: [...this.#sessions].flatMap((session) => {
+        const socket = session.socket as Socket | undefined;
+        return socket === undefined ? [] : [snapshotSocket(socket, countersOfSession(session))];
+      }),
+    };
+  }
+
   /** True once close has been called: streams still arriving belong to draining connections. */
   get isClosing(): boolean {
     return this.#closing !== undefined;
   }
 
-  /** Starts a server on host:port; resolves with the bound port; rejects with the listen error (e.g. EADDRINUSE), or if closing. */
-  listen(host: string, port: number, credentials: ServerCredentials): Promise<number> {
+  /**
+   * Starts a server on host:port (with a socket of its own on a shared port when `reusePort`,
+   * reuse-port.ts); resolves with the bound port; rejects with the listen error (e.g.
+   * EADDRINUSE), if closing, or if this Node or platform cannot reuse ports.
+   */
+  listen(host: string, port: number, credentials: ServerCredentials, reusePort = false): Promise<number> {
     if (this.#closing !== undefined) return Promise.reject(new Error("server is closed; create a new one to listen again"));
+    const unsupported = reusePort ? reusePortUnsupportedReason() : undefined;
+    if (unsupported !== undefined) return Promise.reject(new Error(unsupported));
     // @types/node 20 does not know the reset options yet (Node 22.10 added them).
     const options: http2.SecureServerOptions & { streamResetBurst: number; streamResetRate: number } = {
       settings: {
@@ -99,22 +147,43 @@ export class ServerListener {
       streamResetBurst: this.#settings.streamResetBurst,
       streamResetRate: this.#settings.streamResetRate,
     };
-    const server =
-      credentials.kind === "insecure"
-        ? http2.createServer(options)
-        : http2.createSecureServer({ ...options, ...secureServerOptions(credentials), allowHTTP1: false });
-    server.on("stream", this.#trackStream);
-    server.on("session", (session) => this.#track(session));
-    server.on("connection", (socket: Socket) => this.#trackSocket(socket));
-    // The TLS handshake is bounded by tls.Server's handshakeTimeout (120 s); the preface after it, by this.
-    server.on(credentials.kind === "insecure" ? "connection" : "secureConnection", (socket: Socket) => this.#armPrefaceTimer(socket));
-    // A TLS handshake that fails (rogue certificate, plaintext client) concerns that client only.
-    server.on("tlsClientError", ignoreError);
-    server.on("sessionError", ignoreError);
+    let server: http2.Http2SecureServer | net.Server;
+    let http2Server: http2.Http2Server | http2.Http2SecureServer;
+    if (credentials.kind === "insecure") {
+      // h2c with prior knowledge and HTTP/1.1 on one port: the first bytes say which (protocol-sniffer.ts).
+      const plain = http2.createServer(options);
+      server = net.createServer((socket) => {
+        this.#trackSocket(socket);
+        this.#armPrefaceTimer(socket);
+        sniffProtocol(socket, (h2) => plain.emit("connection", h2), (h1) => this.#acceptHttp1(h1));
+      });
+      http2Server = plain;
+    } else {
+      const { ALPNProtocols: _h2Only, ...tlsOptions } = secureServerOptions(credentials);
+      const secure = http2.createSecureServer({
+        ...options,
+        ...tlsOptions,
+        allowHTTP1: false,
+        // ALPN: h2 when the client offers it, else HTTP/1.1, which the 'unknownProtocol' event
+        // hands over (allowHTTP1 would route HTTP/2 streams through node:http2's compatibility API too).
+        ALPNCallback: ({ protocols }: { protocols: string[] }) => (protocols.includes("h2") ? "h2" : protocols.includes("http/1.1") ? "http/1.1" : undefined),
+      });
+      secure.on("connection", (socket: Socket) => this.#trackSocket(socket));
+      // The TLS handshake is bounded by tls.Server's handshakeTimeout (120 s); the preface after it, by this.
+      secure.on("secureConnection", (socket: Socket) => this.#armPrefaceTimer(socket));
+      secure.on("unknownProtocol", (socket: Socket) => this.#acceptHttp1(socket));
+      // A TLS handshake that fails (rogue certificate, plaintext client) concerns that client only.
+      secure.on("tlsClientError", ignoreError);
+      server = secure;
+      http2Server = secure;
+    }
+    http2Server.on("stream", this.#trackStream);
+    http2Server.on("session", (session) => this.#track(session));
+    http2Server.on("sessionError", ignoreError);
     return new Promise((resolve, reject) => {
       const onError = (error: Error): void => reject(error);
       server.once("error", onError);
-      server.listen(port, host, () => {
+      server.listen({ port, host, ...(reusePort ? REUSE_PORT_LISTEN_OPTIONS : {}) }, () => {
         server.off("error", onError);
         server.on("error", ignoreError);
         this.#servers.push(server);
@@ -129,9 +198,25 @@ export class ServerListener {
   readonly #trackStream = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, _flags: number, rawHeaders: string[]): void => {
     this.#streams.add(stream);
     stream.once("close", this.#untrackStream);
+    // gRPC first, with one check; anything else may be a browser protocol, or gets gRPC's answer (415, 405).
+    if (!isGrpcContentType(headers["content-type"]) && !dispatchExchange(new Http2Exchange(stream, headers, rawHeaders), this.#dispatch)) return;
     const call = acceptGrpcStream(stream, headers, rawHeaders, this.#streamLimits);
     if (call !== undefined) this.#onCall(call);
   };
+
+  // A connection that speaks HTTP/1.1: node:http bounds its requests from here on (header and keep-alive timeouts).
+  #acceptHttp1(socket: Socket): void {
+    clearTimeout((socket as TimedSocket)[PREFACE_TIMER]);
+    if (this.#closing !== undefined) {
+      socket.destroy();
+      return;
+    }
+    // node:http turns Nagle off (its noDelay option) only on connections it accepts itself; a
+    // response's headers and body are separate writes, and Nagle would hold the body until the
+    // client's delayed ACK of the headers (40 ms a call).
+    socket.setNoDelay(true);
+    this.#http1.accept(socket);
+  }
 
   #trackSocket(socket: Socket): void {
     if (this.#closing !== undefined) {
@@ -184,6 +269,7 @@ export class ServerListener {
     const sessionsGone = [...this.#sessions].map(
       (session) => new Promise<void>((resolve) => (session.destroyed ? resolve() : session.once("close", () => resolve()))),
     );
+    sessionsGone.push(this.#http1.close());
     // Http2Session.close sends GOAWAY with the last stream id and destroys the session once its
     // open streams end (PROTOCOL-HTTP2 §Connection management: graceful shutdown).
     for (const session of this.#sessions) session.close();
@@ -191,11 +277,12 @@ export class ServerListener {
     const allGone = Promise.all(sessionsGone);
     await Promise.race([allGone, new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, Math.max(0, graceMs))))]);
     clearTimeout(graceTimer);
-    if (this.#streams.size > 0) {
+    if (this.#streams.size > 0 || this.#browserCalls.size > 0) {
       // Calls still running end with a status of their own (UNAVAILABLE), written now; Node's
       // native write of this tick runs before JS immediates, so one immediate lets it go out.
       const shuttingDown = new GrpcError(Status.UNAVAILABLE, "server is shutting down");
       for (const stream of [...this.#streams]) serverStreamOf(stream)?.abort(shuttingDown);
+      for (const call of [...this.#browserCalls]) call.abort(shuttingDown);
       await new Promise((resolve) => setImmediate(resolve));
     }
     // The sockets are closed, not the sessions: Http2Session.destroy would first reset every open
@@ -214,6 +301,7 @@ function remoteAddressOf(socket: Socket | undefined): string {
   const address = socket?.remoteAddress ?? "unknown";
   return address.includes(":") ? `[${address}]:${socket?.remotePort}` : `${address}:${socket?.remotePort}`;
 }
+const NO_BROWSER_OPTIONS: BrowserDispatch = { lookupMethod: () => undefined, cors: undefined, httpHandler: undefined };
 
 function ignoreError(): void {
   // Errors of one connection or handshake never take the server (or the process) down.

@@ -4,7 +4,7 @@ import { closeClient, createClient } from "../../src/client/client.js";
 import type { Channel, ConnectivityState } from "../../src/client/client-options.js";
 import { Status } from "../../src/status.js";
 import { rejectionOf } from "../helpers/catch-grpc-error.js";
-import { allSubchannelsReady } from "./balancer/subchannel-states.js";
+import { allSubchannelsReady, subchannelState } from "./balancer/subchannel-states.js";
 import { Echo } from "../helpers/echo.js";
 import { startEchoServer, type StartedServer } from "../helpers/start-server.js";
 
@@ -79,7 +79,9 @@ describe("load balancing over an ipv4: address list", () => {
     const channel = channelTo(`ipv4:127.0.0.1:${a.port},127.0.0.2:${b.port}`, { loadBalancingPolicy: "round_robin", backoff: { initialMs: 60_000 } });
     await channel.connect();
     await allSubchannelsReady(channel, 2);
+    const stopped = subchannelState(channel.subchannels.find((s) => s.name === b.address)!, "TRANSIENT_FAILURE");
     await b.close();
+    await stopped; // the client saw it go (a call sent just before would fail: that is what retries are for)
     expect(await tally(channel, 6)).toEqual({ "127.0.0.1": 6 });
     expect(channel.state).toBe("READY");
   });

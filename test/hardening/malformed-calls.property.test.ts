@@ -38,7 +38,7 @@ const grpcHeader = fc.oneof(
   fc.tuple(fc.constant("grpc-encoding"), fc.oneof(fc.constantFrom("gzip", "deflate", "identity", "br", "snappy", ""), headerValue)),
   fc.tuple(fc.constant("grpc-timeout"), fc.oneof(fc.stringMatching(/^[0-9]{1,10}[HMSmun]$/), headerValue)),
   fc.tuple(fc.constant("grpc-accept-encoding"), fc.oneof(fc.constantFrom("gzip", "deflate,gzip", "identity", ""), headerValue)),
-  fc.tuple(fc.constant("content-type"), fc.constantFrom("application/grpc", "application/grpc+proto", "application/json", "application/grpc+", "")),
+  fc.tuple(fc.constant("content-type"), fc.constantFrom("application/grpc", "application/grpc+proto", "text/plain", "application/grpc+", "")),
   fc.tuple(fc.constantFrom("grpc-status", "grpc-message", "grpc-status-details-bin", "user-agent"), headerValue),
   fc.tuple(headerName, headerValue),
 );

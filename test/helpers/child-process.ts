@@ -3,7 +3,7 @@
 // build of dist/ interferes; TypeScript programs (the interop client) are compiled there too.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, rmSync, symlinkSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
@@ -13,11 +13,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 // Inside the repo so that the compiled files resolve protobufjs from its node_modules; one
 // directory per test process, so parallel runs never read each other's half-written output.
 const OUT_DIR = path.join(ROOT, "node_modules", ".cache", `h2grpc-client-tests-${process.pid}`);
-// src/ compiles to OUT_DIR/src, beside a link to protos/, as in the repository: the standard
-// services (health, reflection) find their .proto files two levels above src/services/.
-const LIBRARY_DIR = path.join(OUT_DIR, "src");
 /** The compiled library entry point, for children to import. */
-export const LIBRARY_ENTRY = path.join(LIBRARY_DIR, "index.js");
+export const LIBRARY_ENTRY = path.join(OUT_DIR, "index.js");
 
 let built: Promise<void> | undefined;
 const builtPrograms = new Map<string, Promise<string>>();
@@ -33,10 +30,12 @@ async function compile(entry: string, outDir: string, rootDir: string): Promise<
 /** Compiles src/ once per test process; throws if the entry point was not produced. */
 export function buildLibrary(): Promise<void> {
   built ??= (async () => {
-    await compile(path.join(ROOT, "src", "index.ts"), LIBRARY_DIR, path.join(ROOT, "src"));
+    await compile(path.join(ROOT, "src", "index.ts"), OUT_DIR, path.join(ROOT, "src"));
     if (!existsSync(LIBRARY_ENTRY)) throw new Error(`building the library for child processes produced no ${LIBRARY_ENTRY}`);
-    mkdirSync(OUT_DIR, { recursive: true });
-    if (!existsSync(path.join(OUT_DIR, "protos"))) symlinkSync(path.join(ROOT, "protos"), path.join(OUT_DIR, "protos"));
+    // The health and reflection services load their .proto files from protos/ two levels above
+    // services/ (src/services/standard-protos.ts): one link serves every test process's build.
+    const protosLink = path.join(OUT_DIR, "..", "protos");
+    if (!existsSync(protosLink)) symlinkSync(path.join(ROOT, "protos"), protosLink, "dir");
   })();
   return built;
 }

@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The peers tests can ask for. */
-export type PeerName = "openssl" | "protoc" | "grpc-go" | "h2load" | "dnsmasq" | "nginx" | "haproxy";
+export type PeerName = "openssl" | "protoc" | "grpc-go" | "h2load" | "curl" | "chromium" | "dnsmasq" | "nginx" | "haproxy";
 
 interface Peer {
   /** The Debian packages that provide the whole toolchain, as `apt-get install -y` takes them. */
@@ -46,6 +46,15 @@ const PEERS: Readonly<Record<PeerName, Peer>> = {
     packages: ["nghttp2-client"],
     problem: (env) => (runs("h2load", ["--version"], env) ? undefined : "h2load is not on PATH"),
   },
+  curl: {
+    packages: ["curl"],
+    problem: (env) => (runs("curl", ["--version"], env) ? undefined : "curl is not on PATH"),
+  },
+  // Debian's browser, driven headless by the browser tests (test/browser); never a downloaded build.
+  chromium: {
+    packages: ["chromium"],
+    problem: (env) => (runs(CHROMIUM_PATH, ["--version"], env) ? undefined : `${CHROMIUM_PATH} does not run`),
+  },
   // The fleet tests' DNS server and proxies (test/fleet), started by the tests on loopback ports.
   // dnsmasq-base is the program without the system service the dnsmasq package would start.
   dnsmasq: {
@@ -61,6 +70,9 @@ const PEERS: Readonly<Record<PeerName, Peer>> = {
     problem: (env) => daemonProblem("haproxy", ["-v"], env),
   },
 };
+
+/** Where Debian's chromium package puts the browser. */
+export const CHROMIUM_PATH = "/usr/bin/chromium";
 
 // Debian installs daemons in /usr/sbin, which a user's PATH often leaves out.
 const SBIN_DIRS = ["/usr/sbin", "/sbin"];

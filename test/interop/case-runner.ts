@@ -1,6 +1,6 @@
 // Runs interop cases one after another, prints one line per case (formatOutcome) and sets the
 // exit code: shared by the TypeScript interop clients (h2grpc's and the grpc-js peer's).
-import { orExitOnUsageError, parseFlags } from "./flags.js";
+import { exitWithUsageOnHelp, orExitOnUsageError, parseFlags } from "./flags.js";
 import { formatOutcome, isTestCase, NotExpressible, TEST_CASES, type CaseOutcome, type TestCase } from "./interop-spec.js";
 
 /** A case gives up after this long: a hang is reported as a failure, never waited out. */
@@ -31,8 +31,29 @@ export interface InteropClientFlags {
   readonly repeat: number;
 }
 
-/** Parses an interop client's command line (grpc-go's names and defaults); prints usage and exits 2 when it is wrong. */
-export function parseInteropClientFlags(argv: readonly string[]): InteropClientFlags {
+/** The --help text of an interop client program started as `command`. */
+export function interopClientUsage(command: string, library: string): string {
+  return `usage: ${command} [--server_host=localhost] [--server_port=8080] [--test_case=all|NAME|A,B]
+       [--use_tls=false [--use_test_ca=false] [--ca_file=F] [--server_host_override=NAME]] [--repeat=1]
+${library}'s interop client: runs the cases of grpc's doc/interop-test-descriptions.md against a server
+and prints one line per case (PASS, FAIL or N/A); exits 1 if any failed.
+  --server_host, --server_port   the server (defaults as grpc-go's client)
+  --test_case      one case, a comma-separated list, or all (default): ${TEST_CASES.join(", ")}
+  --use_tls        connect with TLS (default false)
+  --use_test_ca    trust --ca_file, by default the generated interop CA, instead of the system's
+  --server_host_override         the TLS server name (and :authority) to use
+  --repeat         run each case this many times, each on a channel of its own (default 1)
+A test-only tap on node:http2 records every message's Compressed-Flag for the compression cases
+(wire-tap.ts), which costs CPU on every call: measure speed with npm run bench, not with this program.
+`;
+}
+
+/**
+ * Parses an interop client's command line (grpc-go's names and defaults); prints `usage` and
+ * exits 0 on --help, prints the error and exits 2 when it is wrong.
+ */
+export function parseInteropClientFlags(argv: readonly string[], usage: string): InteropClientFlags {
+  exitWithUsageOnHelp(argv, usage);
   return orExitOnUsageError(() => {
     const parsed = parseFlags(argv);
     return {

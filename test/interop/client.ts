@@ -7,7 +7,7 @@
 // Prints one line per case (PASS / FAIL / N/A) and exits 1 if any case failed.
 import { readFileSync } from "node:fs";
 import { channelTls, createChannel, insecure, type ChannelCredentials } from "../../src/index.js";
-import { parseInteropClientFlags, runCases } from "./case-runner.js";
+import { interopClientUsage, parseInteropClientFlags, runCases } from "./case-runner.js";
 import { interopCases } from "./client-cases.js";
 import { ensureInteropCerts } from "./interop-certs.js";
 import { installWireTap } from "./wire-tap.js";
@@ -16,7 +16,7 @@ import { installWireTap } from "./wire-tap.js";
 // does not tell applications whether a response arrived compressed (see wire-tap.ts).
 installWireTap();
 
-const flags = parseInteropClientFlags(process.argv.slice(2));
+const flags = parseInteropClientFlags(process.argv.slice(2), interopClientUsage("npm run interop:client --", "h2grpc"));
 let credentials: ChannelCredentials = insecure();
 if (flags.useTls) {
   const ca = flags.useTestCa ? readFileSync(flags.caFile ?? ensureInteropCerts().caFile) : undefined;

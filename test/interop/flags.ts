@@ -55,3 +55,30 @@ export function orExitOnUsageError<T>(parse: () => T): T {
     process.exit(2);
   }
 }
+
+/** True when argv asks for help: --help, -help or -h, as Go's flag package takes them. */
+export function isHelpRequested(argv: readonly string[]): boolean {
+  return argv.some((arg) => arg === "--help" || arg === "-help" || arg === "-h" || arg === "--h");
+}
+
+/** Prints `usage` to stdout and exits 0 when argv asks for help (Go's flag package does the same). */
+export function exitWithUsageOnHelp(argv: readonly string[], usage: string): void {
+  if (!isHelpRequested(argv)) return;
+  process.stdout.write(usage);
+  process.exit(0);
+}
+
+/** The --help text of an interop server program started as `command`. */
+export function interopServerUsage(command: string, library: string): string {
+  return `usage: ${command} [--port=0] [--host=127.0.0.1] [--use_tls=false [--tls_cert_file=F --tls_key_file=K]]
+${library}'s interop server: grpc.testing.TestService as grpc's doc/interop-test-descriptions.md describes it.
+  --port           port to listen on (default 0: a free one); prints "listening on <port>" once it serves
+  --host           address to listen on (default 127.0.0.1)
+  --use_tls        serve TLS (default false), with the generated interop test certificate unless
+  --tls_cert_file  and --tls_key_file name a PEM certificate chain and key
+SIGTERM or SIGINT stops it. A test-only tap on node:http2 records every message's Compressed-Flag
+for the compression cases (wire-tap.ts), which costs CPU on every call: measure speed with
+npm run bench (bench/README.md), not with this program.
+`;
+}
+

@@ -4,12 +4,13 @@
 // Prints "listening on <port>" once it serves; SIGTERM or SIGINT closes it.
 import { readFileSync } from "node:fs";
 import { createServer, insecure, serverTls, type ServerCredentials } from "../../src/index.js";
-import { orExitOnUsageError, parseFlags } from "./flags.js";
+import { exitWithUsageOnHelp, interopServerUsage, orExitOnUsageError, parseFlags } from "./flags.js";
 import { ensureInteropCerts } from "./interop-certs.js";
 import { TestService } from "./interop-messages.js";
 import { testServiceImpl } from "./test-service.js";
 import { installWireTap } from "./wire-tap.js";
 
+exitWithUsageOnHelp(process.argv.slice(2), interopServerUsage("npm run interop:server --", "h2grpc"));
 installWireTap();
 
 const flags = orExitOnUsageError(() => {

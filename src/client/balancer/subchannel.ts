@@ -2,6 +2,7 @@ import type { GrpcError } from "../../grpc-error.js";
 import { ClientConnection, type ConnectionAddress, type ConnectionEvents } from "../../transport/client-connection.js";
 import type { ChannelCredentials } from "../../transport/tls.js";
 import { ConnectionBackoff, type BackoffSettings } from "../channel/backoff.js";
+import type { ConnectionPool } from "../channel/connection-pool.js";
 import type { ConnectivityState } from "../client-options.js";
 import { describeAddress } from "../resolver/address-list-resolvers.js";
 import type { ResolvedAddress } from "../resolver/resolver.js";
@@ -29,6 +30,8 @@ export interface SubchannelContext {
   /** The health-check service name of the service config now, or undefined for no health checking. */
   healthCheckServiceName(): string | undefined;
   readonly startHealthWatch: HealthWatchStarter | undefined;
+  /** The pool of extra connections to `address` (connectionsPerAddress > 1), or undefined for one connection. */
+  createPool(open: (events: ConnectionEvents) => ClientConnection, connectTimeoutMs: number): ConnectionPool | undefined;
 }
 
 /** A running health watch of the current connection and what it last said. */
@@ -60,6 +63,7 @@ export class SubchannelImpl implements Subchannel, ConnectionEvents {
   #connection: ClientConnection | undefined;
   #lastError: GrpcError | undefined;
   #timer: NodeJS.Timeout | undefined;
+  readonly #pool: ConnectionPool | undefined;
   /** Connection attempts that failed since the last success, for error messages. */
   #failedAttempts = 0;
 
@@ -69,6 +73,7 @@ export class SubchannelImpl implements Subchannel, ConnectionEvents {
     this.#context = context;
     this.#isHealthChecked = isHealthChecked;
     this.#backoff = new ConnectionBackoff(context.backoff);
+    this.#pool = context.createPool((events) => this.#openConnection(events), this.#backoff.connectTimeoutMs);
   }
 
   /** The subchannel that owns `connection`, if any. */
@@ -89,18 +94,23 @@ export class SubchannelImpl implements Subchannel, ConnectionEvents {
     return this.#connection;
   }
 
-  /** The connection when READY and still usable: what a pick hands to a call. */
+  /** Its connection and, with connectionsPerAddress, the pool's others (stats, channelz). */
+  get openConnections(): ClientConnection[] {
+    const connection = this.#connection;
+    return connection === undefined ? [] : [connection, ...(this.#pool?.extras ?? [])];
+  }
+
+  /** The connection when READY and still usable (the pool's least loaded, with one): what a pick hands to a call. */
   get readyConnection(): ClientConnection | undefined {
     const connection = this.#connection;
-    return this.#state === "READY" && connection !== undefined && connection.isReady ? connection : undefined;
+    if (this.#state !== "READY" || connection === undefined || !connection.isReady) return undefined;
+    return this.#pool === undefined ? connection : this.#pool.pick(connection);
   }
 
   connect(): void {
     if (this.#connectionState !== "IDLE") return;
-    const connection = new ClientConnection(this.#connectionAddress(), this.#context.credentials, this);
-    owners.set(connection, this);
+    const connection = this.#openConnection(this);
     this.#connection = connection;
-    connection.unref();
     this.#timer = setTimeout(() => {
       const error = Object.assign(new Error(`connect timed out after ${this.#backoff.connectTimeoutMs} ms`), { code: "ETIMEDOUT" });
       connection.destroy(error);
@@ -175,6 +185,14 @@ export class SubchannelImpl implements Subchannel, ConnectionEvents {
     this.#setConnectionState("IDLE");
     // Node closes a GOAWAY'd session once its streams finish; close() does the same for one we give up on.
     connection?.close();
+  }
+
+  /** A connection to the address, reporting to `events`, that holds no process open. */
+  #openConnection(events: ConnectionEvents): ClientConnection {
+    const connection = new ClientConnection(this.#connectionAddress(), this.#context.credentials, events);
+    owners.set(connection, this);
+    connection.unref();
+    return connection;
   }
 
   #connectionAddress(): ConnectionAddress {

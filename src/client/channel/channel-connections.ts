@@ -9,6 +9,12 @@ import { SubchannelImpl, type HealthWatchStarter, type SubchannelContext } from 
 import type { ChannelOptions } from "../client-options.js";
 import type { ResolvedAddress } from "../resolver/resolver.js";
 import { backoffSettings, type BackoffSettings } from "./backoff.js";
+import { createConnectionPool, type ConnectionPool } from "./connection-pool.js";
+import type { ConnectionEvents } from "../../transport/client-connection.js";
+import type { CallStats } from "../../telemetry/call-counters.js";
+import { channelzIdOf, type SubchannelSnapshot } from "../../telemetry/channelz-registry.js";
+import type { SocketStats } from "../../telemetry/socket-counters.js";
+import { snapshotSocket } from "../../transport/socket-snapshot.js";
 import type { SubchannelFactory } from "./resolving-balancer.js";
 import { hostOfAuthority } from "./target.js";
 
@@ -49,6 +55,17 @@ export class ChannelConnections implements SubchannelContext, SubchannelFactory 
     this.#owner = owner;
     this.backoff = backoffSettings(options.backoff);
     this.#keepaliveTimeMs = options.keepaliveTimeMs;
+    // Checked here, so that a bad connectionsPerAddress fails createChannel, not the first call.
+    createConnectionPool(options.connectionsPerAddress, { open: () => undefined as never, onReady() {}, onGoaway() {}, connectTimeoutMs: 0 });
+  }
+
+  createPool(open: (events: ConnectionEvents) => ClientConnection, connectTimeoutMs: number): ConnectionPool | undefined {
+    return createConnectionPool(this.#options.connectionsPerAddress, {
+      open,
+      onReady: (connection) => this.onConnectionReady(connection),
+      onGoaway: (_connection, errorCode, opaqueData) => this.onGoaway(errorCode, opaqueData),
+      connectTimeoutMs,
+    });
   }
 
   /** Every subchannel a policy holds now. */
@@ -67,11 +84,24 @@ export class ChannelConnections implements SubchannelContext, SubchannelFactory 
     subchannel.shutdown(this.#owner.isClosing());
   }
 
-  /** Every subchannel's open connection: where it goes, whether it takes calls, its open streams (Channel.stats()). */
+  /** Every subchannel's open connections: where each goes, whether it takes calls, its open streams (Channel.stats()). */
   connectionStats(): { address: string; isReady: boolean; streams: number }[] {
-    return [...this.#subchannels].flatMap((subchannel) => {
-      const connection = subchannel.connection;
-      return connection === undefined ? [] : [{ address: connection.address, isReady: connection.isReady, streams: connection.streamCount }];
+    return [...this.#subchannels].flatMap((subchannel) =>
+      subchannel.openConnections.map((connection) => ({ address: connection.address, isReady: connection.isReady, streams: connection.streamCount })),
+    );
+  }
+
+  /** channelz: each subchannel with its connections (the pool's too) as its sockets. */
+  channelzSubchannels(): SubchannelSnapshot[] {
+    return [...this.#subchannels].map((subchannel) => {
+      const open = subchannel.openConnections;
+      return {
+        id: channelzIdOf(subchannel),
+        target: subchannel.name,
+        state: subchannel.state,
+        stats: streamStats(open.map((connection) => connection.counters.stats())),
+        sockets: open.map((connection) => snapshotSocket(connection.socket, connection.counters)),
+      };
     });
   }
 
@@ -113,4 +143,20 @@ export class ChannelConnections implements SubchannelContext, SubchannelFactory 
       this.#keepaliveTimeMs *= 2;
     }
   }
+}
+
+// A subchannel's ChannelData counts calls; here every stream of its connections is one.
+function streamStats(sockets: readonly SocketStats[]): CallStats {
+  const sum = (count: (socket: SocketStats) => number): number => sockets.reduce((total, socket) => total + count(socket), 0);
+  const started = sum((socket) => socket.streamsStarted);
+  const succeeded = sum((socket) => socket.streamsSucceeded);
+  const failed = sum((socket) => socket.streamsFailed);
+  const lastStarts = sockets.map((socket) => socket.lastLocalStreamAt).filter((at) => at !== undefined);
+  return {
+    callsStarted: started,
+    callsSucceeded: succeeded,
+    callsFailed: failed,
+    callsInFlight: started - succeeded - failed,
+    lastCallStartedAt: lastStarts.length === 0 ? undefined : Math.max(...lastStarts),
+  };
 }

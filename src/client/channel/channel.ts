@@ -10,6 +10,7 @@ import { watchHealth } from "../balancer/health-watch.js";
 import { SubchannelImpl } from "../balancer/subchannel.js";
 import type { Channel, ChannelOptions, ChannelStats, ConnectivityState } from "../client-options.js";
 import { CallCounters } from "../../telemetry/call-counters.js";
+import { channelzIdOf, registerChannel, type ChannelSnapshot, type ChannelzSource } from "../../telemetry/channelz-registry.js";
 import type { MethodConfig } from "../service-config/method-config.js";
 import type { ParsedServiceConfig } from "../service-config/service-config.js";
 import { ChannelRetrySettings } from "../retry/call-retry-settings.js";
@@ -41,7 +42,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * subchannels and publishes a picker, which every call asks for its connection. After
  * `idleTimeoutMs` without calls the channel drops all of it and is IDLE again.
  */
-export class ChannelImpl implements Channel {
+export class ChannelImpl implements Channel, ChannelzSource<ChannelSnapshot> {
   readonly target: string;
   /** The :authority of every call: the `authority` option, the TLS server-name override, else the resolver's (host:port). */
   readonly authority: string;
@@ -68,6 +69,7 @@ export class ChannelImpl implements Channel {
   // Referenced while calls are in flight, so a pending call keeps the process alive (as an
   // outstanding node:http request does) while connections and every other timer stay unref()ed.
   #callRef: NodeJS.Timeout | undefined;
+  readonly #leaveChannelz: () => void;
 
   /** Throws TypeError for a malformed target or service config, RangeError for a time or size option out of range. */
   constructor(target: string, options: ChannelOptions = {}) {
@@ -98,6 +100,7 @@ export class ChannelImpl implements Channel {
     // gRFC A17: a health-checked subchannel watches its backend on its own connection.
     this.#connections.startHealthWatch = (connection, serviceName, report) =>
       watchHealth((head, listener) => connection.openStream(head, listener), this.authority, serviceName, report);
+    this.#leaveChannelz = registerChannel(this);
   }
 
   get state(): ConnectivityState {
@@ -106,6 +109,11 @@ export class ChannelImpl implements Channel {
 
   get subchannels(): readonly Subchannel[] {
     return this.#connections.subchannels;
+  }
+
+  /** channelz: the channel and its subchannels, each with its connections as sockets. */
+  channelzSnapshot(): ChannelSnapshot {
+    return { id: channelzIdOf(this), target: this.target, state: this.#state, stats: this.counters.stats(), subchannels: this.#connections.channelzSubchannels() };
   }
 
   stats(): ChannelStats {
@@ -200,6 +208,7 @@ export class ChannelImpl implements Channel {
   close(): void {
     if (this.#state === "SHUTDOWN") return;
     this.#setState("SHUTDOWN");
+    this.#leaveChannelz();
     this.#clearIdleTimer();
     clearInterval(this.#callRef);
     this.#callRef = undefined;

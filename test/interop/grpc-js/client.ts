@@ -3,14 +3,14 @@
 // --test_case=NAME|a,b|all [--use_tls=true --use_test_ca=true --ca_file=F --server_host_override=NAME]
 import { readFileSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
-import { parseInteropClientFlags, runCases } from "../case-runner.js";
+import { interopClientUsage, parseInteropClientFlags, runCases } from "../case-runner.js";
 import { ensureInteropCerts } from "../interop-certs.js";
 import { installWireTap } from "../wire-tap.js";
 import { grpcJsInteropCases } from "./client-cases.js";
 
 installWireTap();
 
-const flags = parseInteropClientFlags(process.argv.slice(2));
+const flags = parseInteropClientFlags(process.argv.slice(2), interopClientUsage("node dist/test/interop/grpc-js/client.js", "@grpc/grpc-js"));
 const host = flags.host;
 const address = `${host.includes(":") ? `[${host}]` : host}:${flags.port}`;
 const channelOptions: grpc.ChannelOptions = {};

@@ -3,11 +3,12 @@
 // --tls_cert_file=F --tls_key_file=K]. Prints "listening on <port>" once it serves.
 import { readFileSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
-import { orExitOnUsageError, parseFlags } from "../flags.js";
+import { exitWithUsageOnHelp, interopServerUsage, orExitOnUsageError, parseFlags } from "../flags.js";
 import { ensureInteropCerts } from "../interop-certs.js";
 import { installWireTap } from "../wire-tap.js";
 import { createGrpcJsTestServer } from "./test-service.js";
 
+exitWithUsageOnHelp(process.argv.slice(2), interopServerUsage("node dist/test/interop/grpc-js/server.js", "@grpc/grpc-js"));
 installWireTap();
 
 const flags = orExitOnUsageError(() => {

@@ -3,7 +3,7 @@
 //
 // Usage:
 //
-//	server --port=N [--host=H] [--use_tls=true --tls_cert_file=F --tls_key_file=K]
+//	server --port=N [--host=H] [--use_tls=true --tls_cert_file=F --tls_key_file=K] [--wire_tap=false]
 //
 // --host defaults to 127.0.0.1 and --port to 0 (any free port); TLS defaults to the certificate
 // the TypeScript programs generate (test/interop/interop-certs.ts). Prints "listening on <port>"
@@ -43,9 +43,14 @@ func main() {
 	useTLS := flag.Bool("use_tls", false, "Whether to serve over TLS")
 	certFile := flag.String("tls_cert_file", filepath.Join(certsDir, "server1.pem"), "The TLS certificate file")
 	keyFile := flag.String("tls_key_file", filepath.Join(certsDir, "server1.key"), "The TLS key file")
+	wireTap := flag.Bool("wire_tap", true, "Observe each message's compression on the wire, for the compression cases; "+
+		"a stats handler on every call: npm run bench turns it off")
 	flag.Parse()
 
-	options := []grpc.ServerOption{grpc.StatsHandler(interop.WireCompressionObserver{})}
+	var options []grpc.ServerOption
+	if *wireTap {
+		options = append(options, grpc.StatsHandler(interop.WireCompressionObserver{}))
+	}
 	if *useTLS {
 		creds, err := credentials.NewServerTLSFromFile(*certFile, *keyFile)
 		if err != nil {
