@@ -1,5 +1,4 @@
 import http2 from "node:http2";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -11,6 +10,7 @@ import { rejectionOf } from "../helpers/catch-grpc-error.js";
 import { Echo, type EchoRequest } from "../helpers/echo.js";
 import { startEchoServer } from "../helpers/start-server.js";
 import { frameOf, startRawServer } from "./raw-server.js";
+import { findFreePort } from "../../src/transport/free-port.js";
 
 
 const echoImpl = {
@@ -19,18 +19,9 @@ const echoImpl = {
   },
 } as never;
 
-/** A port nothing listens on (bound, then released). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe("connectivity", () => {
   it("a call to a target with nothing listening fails fast with UNAVAILABLE", async () => {
-    const client = createClient(Echo, { address: `127.0.0.1:${await freePort()}`, backoff: { initialMs: 60_000 } });
+    const client = createClient(Echo, { address: `127.0.0.1:${await findFreePort("127.0.0.1")}`, backoff: { initialMs: 60_000 } });
     try {
       const error = await rejectionOf(() => client.unary({ message: "x" }, { timeoutMs: 10_000 }));
       expect(error.code).toBe(Status.UNAVAILABLE);
@@ -43,7 +34,7 @@ describe("connectivity", () => {
   });
 
   it("waitForReady waits until the deadline instead of failing fast", async () => {
-    const client = createClient(Echo, { address: `127.0.0.1:${await freePort()}`, backoff: { initialMs: 50, maxMs: 100 } });
+    const client = createClient(Echo, { address: `127.0.0.1:${await findFreePort("127.0.0.1")}`, backoff: { initialMs: 50, maxMs: 100 } });
     try {
       const started = Date.now();
       const error = await rejectionOf(() => client.unary({ message: "x" }, { timeoutMs: 400, waitForReady: true }));
