@@ -1,14 +1,12 @@
 // Loopback ports for programs that cannot report the port they bound (dnsmasq, nginx, haproxy).
 import dgram from "node:dgram";
 import net from "node:net";
+import { findFreePort } from "../../src/transport/free-port.js";
 
 /** A port free for TCP and, with `isUdpToo`, UDP on `host` (bound, then released: a program started next can take it). */
 export async function freePort(host = "127.0.0.1", isUdpToo = false): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, host, resolve));
-    const port = (server.address() as net.AddressInfo).port;
-    await new Promise((resolve) => server.close(resolve));
+    const port = await findFreePort(host);
     if (!isUdpToo) return port;
     const socket = dgram.createSocket(host.includes(":") ? "udp6" : "udp4");
     const isFree = await new Promise<boolean>((resolve) => {
