@@ -131,8 +131,12 @@ describe("connectivity", () => {
     }
   });
 
-  it("connects over a unix socket", async () => {
-    const socketPath = path.join(os.tmpdir(), `h2grpc-client-${process.pid}-${Date.now()}.sock`);
+  const socketTargets: [string, "unix:" | "unix-abstract:"][] = [["a unix socket", "unix:"]];
+  // Linux only: an abstract socket's name starts with a NUL byte and has no file.
+  if (process.platform === "linux") socketTargets.push(["a Linux abstract socket", "unix-abstract:"]);
+  it.each(socketTargets)("connects over %s", async (_, scheme) => {
+    const name = `h2grpc-client-${process.pid}-${Date.now()}`;
+    const socketPath = scheme === "unix:" ? path.join(os.tmpdir(), `${name}.sock`) : `\0${name}`;
     const server = http2.createServer();
     server.on("stream", (stream) => {
       stream.on("data", () => {});
@@ -143,7 +147,7 @@ describe("connectivity", () => {
       });
     });
     await new Promise<void>((resolve) => server.listen(socketPath, resolve));
-    const client = createClient(Echo, { address: `unix:${socketPath}`, credentials: insecure() });
+    const client = createClient(Echo, { address: `${scheme}${scheme === "unix:" ? socketPath : name}`, credentials: insecure() });
     try {
       expect(await client.unary({ message: "x" })).toMatchObject({ message: "over unix" });
     } finally {
