@@ -196,9 +196,10 @@ export class ServerListener {
   readonly #untrackStream: (this: http2.ServerHttp2Stream) => void;
 
   readonly #trackStream = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, _flags: number, rawHeaders: string[]): void => {
-    if (!this.#sessions.has(stream.session as http2.ServerHttp2Session)) {
+    if (this.#closing !== undefined && stream.session !== undefined && !this.#sessions.has(stream.session as http2.ServerHttp2Session)) {
       // A connection that arrived while the server closes (#track): the call never ran, so
-      // REFUSED_STREAM lets the client retry it transparently (gRFC A6).
+      // REFUSED_STREAM lets the client retry it transparently (gRFC A6). (A stream the client
+      // reset before Node announced it has no session any more; it goes on, to be aborted.)
       stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
       return;
     }
