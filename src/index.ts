@@ -95,6 +95,21 @@ export type {
   ServiceClient,
 } from "./client/service-client.js";
 export type { BackoffOptions, ChannelOptions, Channel, ChannelStats, ClientOptions, ConnectivityState } from "./client/client-options.js";
+// Resolvers, load balancing and service config (README "Running a fleet").
+export { registerResolver } from "./client/resolver/resolver-registry.js";
+export type { ResolvedAddress, Resolution, ResolutionListener, Resolver, ResolverFactory, ResolverOptions } from "./client/resolver/resolver.js";
+export type { TargetUri } from "./client/channel/target.js";
+export { registerLoadBalancer } from "./client/balancer/balancer-registry.js";
+export type {
+  BalancerHelper,
+  LoadBalancer,
+  LoadBalancerFactory,
+  Picker,
+  Subchannel,
+  SubchannelListener,
+  SubchannelOptions,
+} from "./client/balancer/load-balancer.js";
+export type { ServiceConfig, MethodConfigJson } from "./client/service-config/service-config.js";
 
 // Standard services: grpc.health.v1, server reflection (v1 and v1alpha) and channelz (v1).
 export {

@@ -1,5 +1,7 @@
 import type { CallStats } from "../telemetry/call-counters.js";
 import type { ChannelCredentials } from "../transport/tls.js";
+import type { Subchannel } from "./balancer/load-balancer.js";
+import type { ServiceConfig } from "./service-config/service-config.js";
 import type { CallCredentials } from "./credentials/call-credentials.js";
 import type { CallOptions } from "./call-options.js";
 import type { ClientInterceptor } from "./client-interceptor.js";
@@ -18,7 +20,7 @@ export interface BackoffOptions {
   readonly minConnectTimeoutMs?: number;
 }
 
-/** Options of a channel: one HTTP/2 connection to a target, shared by the clients that use it. */
+/** Options of a channel: the connections to a target's addresses, shared by the clients that use it. */
 export interface ChannelOptions {
   /** Default insecure(). */
   readonly credentials?: ChannelCredentials;
@@ -38,9 +40,27 @@ export interface ChannelOptions {
   /** Largest request message sent (default 2^31-1). */
   readonly maxSendMessageBytes?: number;
   /**
-   * Up to this many HTTP/2 connections to the target (default 1, at most 64): each new call goes
-   * to the connection with the fewest calls in flight, and another connection opens (one at a
-   * time) while every open one is busy. For servers of several processes on one port
+   * The service config (grpc's service_config.proto as JSON, an object or its text) used when the
+   * resolver gives none: load balancing, per-method timeouts, limits, retries, hedging, health
+   * checking. createChannel throws TypeError naming the field if it is invalid.
+   */
+  readonly serviceConfig?: ServiceConfig | string;
+  /** The load-balancing policy when the service config names none: "pick_first" (the default), "round_robin", or a registered one. */
+  readonly loadBalancingPolicy?: string;
+  /** Read the service config from the target's DNS TXT record `_grpc_config.<host>` (gRFC A2); default false, as grpc-go. */
+  readonly serviceConfigFromDns?: boolean;
+  /** The least time between two DNS resolutions of the target, in ms (default 30000); re-resolution happens when a connection is lost or a GOAWAY arrives. */
+  readonly minResolutionIntervalMs?: number;
+  /** Retry and hedge calls as the service config's policies say (default true; gRFC A6 "Disabling Retries"). */
+  readonly enableRetries?: boolean;
+  /** The request bytes all calls of the channel may keep for retries and hedges (default 16 MiB). */
+  readonly retryBufferBytes?: number;
+  /** The request bytes one call may keep for retries and hedges (default 1 MiB); a call that sends more stays on its current attempt. */
+  readonly perCallRetryBufferBytes?: number;
+  /**
+   * Up to this many HTTP/2 connections to each address (default 1, at most 64): each new call goes
+   * to the subchannel's connection with the fewest calls in flight, and another connection opens
+   * (one at a time) while every open one is busy. For servers of several processes on one port
    * (serveCluster) and past one connection's MAX_CONCURRENT_STREAMS. Throws RangeError otherwise.
    */
   readonly connectionsPerAddress?: number;
@@ -57,11 +77,23 @@ export interface ChannelStats extends CallStats {
   readonly connections: readonly { readonly address: string; readonly isReady: boolean; readonly streams: number }[];
 }
 
-/** A connection to one target ("host:port", "[::1]:port", "dns:host:port", "unix:/path"), shared by clients. */
+/**
+ * The connections to one target ("host:port", "dns:///name:port", "ipv4:a:p,b:p", "unix:/path",
+ * or a scheme given to registerResolver), shared by clients.
+ */
 export interface Channel {
   readonly target: string;
-  /** The connection's state; calls made in TRANSIENT_FAILURE fail fast with UNAVAILABLE unless waitForReady. */
+  /** The channel's state (its load-balancing policy's); calls made in TRANSIENT_FAILURE fail fast with UNAVAILABLE unless waitForReady. */
   readonly state: ConnectivityState;
+  /** One subchannel per address the policy uses now, each with its own state (a snapshot: watch() each for changes). */
+  readonly subchannels: readonly Subchannel[];
+  /** Calls `listener` on every change of `state` until the returned function is called. */
+  watch(listener: (state: ConnectivityState) => void): () => void;
+  /**
+   * Resolves with the new state once it differs from `sourceState` (at once if it does already):
+   * doc/connectivity-semantics-and-api.md WaitForStateChange. Rejects with the signal's reason.
+   */
+  waitForStateChange(sourceState: ConnectivityState, options?: { readonly signal?: AbortSignal }): Promise<ConnectivityState>;
   /**
    * Connects now if idle, and resolves once the connection is READY (at once if it is). Rejects
    * with UNAVAILABLE when the attempt fails (waitForReady: keeps retrying with backoff instead), or

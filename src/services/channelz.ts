@@ -56,38 +56,24 @@ export function addChannelz(server: Server): void {
       return { server: page.items.map(toServer), end: page.end };
     },
     async getServer(request) {
-      const { serverId } = request;
-      const snapshot = serverSnapshots().find((candidate) => candidate.id === Number(serverId));
-      if (snapshot === undefined) throw notFound("server", serverId);
-      return { server: toServer(snapshot) };
+      return { server: toServer(byId(serverSnapshots(), "server", request.serverId)) };
     },
     async getServerSockets(request) {
       const { serverId, startSocketId, maxResults } = request;
-      const snapshot = serverSnapshots().find((candidate) => candidate.id === Number(serverId));
-      if (snapshot === undefined) throw notFound("server", serverId);
+      const snapshot = byId(serverSnapshots(), "server", serverId);
       const page = pageOf([...snapshot.sockets].sort((a, b) => a.id - b.id), Number(startSocketId), Number(maxResults));
       return { socketRef: page.items.map(socketRef), end: page.end };
     },
     async getChannel(request) {
-      const { channelId } = request;
-      const snapshot = channelSnapshots().find((candidate) => candidate.id === Number(channelId));
-      if (snapshot === undefined) throw notFound("channel", channelId);
-      return { channel: toChannel(snapshot) };
+      return { channel: toChannel(byId(channelSnapshots(), "channel", request.channelId)) };
     },
     async getSubchannel(request) {
-      const { subchannelId } = request;
-      const snapshot = channelSnapshots()
-        .flatMap((channel) => channel.subchannels)
-        .find((candidate) => candidate.id === Number(subchannelId));
-      if (snapshot === undefined) throw notFound("subchannel", subchannelId);
-      return { subchannel: toSubchannel(snapshot) };
+      const subchannels = channelSnapshots().flatMap((channel) => channel.subchannels);
+      return { subchannel: toSubchannel(byId(subchannels, "subchannel", request.subchannelId)) };
     },
     async getSocket(request) {
-      const { socketId, summary } = request;
-      const socket = allSockets().find((candidate) => candidate.id === Number(socketId));
-      if (socket === undefined) throw notFound("socket", socketId);
-      const full = toSocket(socket);
-      return { socket: summary ? { ref: full.ref, data: full.data } : full };
+      const full = toSocket(byId(allSockets(), "socket", request.socketId));
+      return { socket: request.summary ? { ref: full.ref, data: full.data } : full };
     },
   });
 }
@@ -197,6 +183,9 @@ export function ipBytes(host: string): Uint8Array {
   return bytes;
 }
 
-function notFound(kind: string, id: string): GrpcError {
-  return new GrpcError(Status.NOT_FOUND, `no ${kind} with id ${id}`);
+/** The entity with channelz id `id` (a decimal string); throws NOT_FOUND naming the kind and id. */
+function byId<T extends { readonly id: number }>(items: readonly T[], kind: string, id: string): T {
+  const found = items.find((candidate) => candidate.id === Number(id));
+  if (found === undefined) throw new GrpcError(Status.NOT_FOUND, `no ${kind} with id ${id}`);
+  return found;
 }

@@ -23,6 +23,8 @@ export interface OutgoingCallHead {
   readonly metadata: Metadata | undefined;
   /** The largest response message accepted; a larger frame ends the call with RESOURCE_EXHAUSTED. */
   readonly maxReceiveMessageBytes: number;
+  /** gRFC A6: how many attempts of this call came before (sent as grpc-previous-rpc-attempts); 0 or undefined for the first. */
+  readonly previousAttempts?: number | undefined;
 }
 
 /** How one call on a connection ended. */
@@ -36,6 +38,11 @@ export interface CallStreamEnd {
    * GOAWAY's last stream id, before any response headers): it may be sent again transparently.
    */
   readonly isUnprocessed: boolean;
+  /**
+   * gRFC A6 pushback from the trailers' grpc-retry-pushback-ms: the ms to wait before a retry, -1
+   * for "do not retry", undefined when the server said nothing.
+   */
+  readonly retryPushbackMs?: number | undefined;
 }
 
 /** Receives what comes back for one call, in order: headers (not for Trailers-Only), frames, one end. */

@@ -11,7 +11,13 @@ import { isCountingSockets, SocketCounters } from "../telemetry/socket-counters.
 
 /** Where a connection goes: a TCP host and port or a unix socket, as the channel parsed it. */
 export type ConnectionAddress =
-  | { readonly kind: "tcp"; readonly host: string; readonly port: number }
+  | {
+      readonly kind: "tcp";
+      readonly host: string;
+      readonly port: number;
+      /** The name TLS checks the certificate against (and sends as SNI) when `host` is a resolved address. */
+      readonly serverName?: string | undefined;
+    }
   | { readonly kind: "unix"; readonly path: string };
 
 /** What a connection tells its owner, each at most once and never synchronously from the constructor. */
@@ -134,6 +140,7 @@ export class ClientConnection implements StreamConnectionState {
       encoding: head.encoding,
       acceptEncoding: head.acceptEncoding,
       metadata: head.metadata,
+      previousAttempts: head.previousAttempts,
     });
     // No options object: endStream already defaults to false for POST, and Node copies and
     // validates every options object it is given (bench/README.md).
@@ -247,6 +254,6 @@ function openSocket(address: ConnectionAddress, credentials: ChannelCredentials)
   const where: net.NetConnectOpts =
     address.kind === "unix" ? { path: address.path } : { host: address.host, port: address.port, noDelay: true };
   if (credentials.kind === "insecure") return net.connect(where);
-  const serverHost = address.kind === "unix" ? "localhost" : address.host;
+  const serverHost = address.kind === "unix" ? "localhost" : (address.serverName ?? address.host);
   return tls.connect({ ...where, ...secureConnectOptions(credentials, serverHost) });
 }

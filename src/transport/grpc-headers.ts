@@ -1,5 +1,6 @@
 import type { Metadata, OutgoingHeaderValues } from "../metadata.js";
 import { VERSION } from "../version.js";
+import { PREVIOUS_ATTEMPTS_HEADER } from "./retry-pushback.js";
 import { formatTimeoutHeader } from "./timeout-header.js";
 
 /** The content-type of every gRPC request and response (PROTOCOL-HTTP2: "application/grpc" [("+proto" / "+json" / {custom})]). */
@@ -30,6 +31,8 @@ export interface RequestHeaderFields {
   /** The grpc-accept-encoding value to advertise. */
   readonly acceptEncoding: string;
   readonly metadata?: Metadata | undefined;
+  /** gRFC A6: the attempts of this call that came before; sent as grpc-previous-rpc-attempts when above 0. */
+  readonly previousAttempts?: number | undefined;
 }
 
 /**
@@ -48,6 +51,7 @@ export function buildRequestHeaders(fields: RequestHeaderFields): OutgoingHeader
   if (fields.timeoutMs !== undefined) headers["grpc-timeout"] = formatTimeoutHeader(fields.timeoutMs);
   if (fields.encoding !== undefined) headers["grpc-encoding"] = fields.encoding;
   headers["grpc-accept-encoding"] = fields.acceptEncoding;
+  if (fields.previousAttempts !== undefined && fields.previousAttempts > 0) headers[PREVIOUS_ATTEMPTS_HEADER] = String(fields.previousAttempts);
   // User-Agent ends the Call-Definition, before Custom-Metadata. Metadata may overwrite the
   // placeholder; reassigning a key keeps its place in the object, and so on the wire.
   headers["user-agent"] = USER_AGENT;

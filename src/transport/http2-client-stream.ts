@@ -4,6 +4,7 @@ import { GrpcError } from "../grpc-error.js";
 import { Metadata, type RawHeaders } from "../metadata.js";
 import { Status } from "../status.js";
 import type { CallStreamListener, ClientCallStream } from "./client-call-stream.js";
+import { parseRetryPushback, RETRY_PUSHBACK_HEADER } from "./retry-pushback.js";
 import { errorFromResponseHeaders, statusFromTrailers } from "./status-trailers.js";
 import { whenDrained } from "./stream-drain.js";
 import { isCountingSockets, type SocketCounters } from "../telemetry/socket-counters.js";
@@ -188,7 +189,9 @@ export class Http2ClientStream implements ClientCallStream {
     // channelz: a client stream succeeded when the server's status arrived, whatever it said.
     if (isCountingSockets()) this.#counters.streamEnded(this.#trailers !== undefined);
     if (isResetNeeded && !this.#stream.destroyed) this.#stream.close(NGHTTP2_CANCEL);
-    this.#listener.onEnd({ error, trailers, isUnprocessed });
+    // gRFC A6 pushback only matters for a failure the call may retry.
+    const retryPushbackMs = error === undefined ? undefined : parseRetryPushback(this.#trailers?.[RETRY_PUSHBACK_HEADER]);
+    this.#listener.onEnd({ error, trailers, isUnprocessed, retryPushbackMs });
   }
 }
 

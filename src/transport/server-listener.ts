@@ -196,6 +196,13 @@ export class ServerListener {
   readonly #untrackStream: (this: http2.ServerHttp2Stream) => void;
 
   readonly #trackStream = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, _flags: number, rawHeaders: string[]): void => {
+    if (this.#closing !== undefined && stream.session !== undefined && !this.#sessions.has(stream.session as http2.ServerHttp2Session)) {
+      // A connection that arrived while the server closes (#track): the call never ran, so
+      // REFUSED_STREAM lets the client retry it transparently (gRFC A6). (A stream the client
+      // reset before Node announced it has no session any more; it goes on, to be aborted.)
+      stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
+      return;
+    }
     this.#streams.add(stream);
     stream.once("close", this.#untrackStream);
     // gRPC first, with one check; anything else may be a browser protocol, or gets gRPC's answer (415, 405).
@@ -237,7 +244,11 @@ export class ServerListener {
 
   #track(session: http2.ServerHttp2Session): void {
     if (this.#closing !== undefined) {
-      session.destroy();
+      // Not now: Node replays the bytes the protocol sniffer read into the new session on the next
+      // tick (node:internal/http2/core, "Socket already has some buffered data"), through a handle
+      // that a destroy in this tick has removed, which throws uncaught. After that tick the streams
+      // the replay opened are refused (#trackStream), so their clients retry elsewhere.
+      process.nextTick(() => session.destroy());
       return;
     }
     this.#sessions.add(session);

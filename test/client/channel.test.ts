@@ -1,5 +1,4 @@
 import http2 from "node:http2";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -11,6 +10,7 @@ import { rejectionOf } from "../helpers/catch-grpc-error.js";
 import { Echo, type EchoRequest } from "../helpers/echo.js";
 import { startEchoServer } from "../helpers/start-server.js";
 import { frameOf, startRawServer } from "./raw-server.js";
+import { findFreePort } from "../../src/transport/free-port.js";
 
 
 const echoImpl = {
@@ -19,18 +19,9 @@ const echoImpl = {
   },
 } as never;
 
-/** A port nothing listens on (bound, then released). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe("connectivity", () => {
   it("a call to a target with nothing listening fails fast with UNAVAILABLE", async () => {
-    const client = createClient(Echo, { address: `127.0.0.1:${await freePort()}`, backoff: { initialMs: 60_000 } });
+    const client = createClient(Echo, { address: `127.0.0.1:${await findFreePort("127.0.0.1")}`, backoff: { initialMs: 60_000 } });
     try {
       const error = await rejectionOf(() => client.unary({ message: "x" }, { timeoutMs: 10_000 }));
       expect(error.code).toBe(Status.UNAVAILABLE);
@@ -43,7 +34,7 @@ describe("connectivity", () => {
   });
 
   it("waitForReady waits until the deadline instead of failing fast", async () => {
-    const client = createClient(Echo, { address: `127.0.0.1:${await freePort()}`, backoff: { initialMs: 50, maxMs: 100 } });
+    const client = createClient(Echo, { address: `127.0.0.1:${await findFreePort("127.0.0.1")}`, backoff: { initialMs: 50, maxMs: 100 } });
     try {
       const started = Date.now();
       const error = await rejectionOf(() => client.unary({ message: "x" }, { timeoutMs: 400, waitForReady: true }));
@@ -140,8 +131,12 @@ describe("connectivity", () => {
     }
   });
 
-  it("connects over a unix socket", async () => {
-    const socketPath = path.join(os.tmpdir(), `h2grpc-client-${process.pid}-${Date.now()}.sock`);
+  const socketTargets: [string, "unix:" | "unix-abstract:"][] = [["a unix socket", "unix:"]];
+  // Linux only: an abstract socket's name starts with a NUL byte and has no file.
+  if (process.platform === "linux") socketTargets.push(["a Linux abstract socket", "unix-abstract:"]);
+  it.each(socketTargets)("connects over %s", async (_, scheme) => {
+    const name = `h2grpc-client-${process.pid}-${Date.now()}`;
+    const socketPath = scheme === "unix:" ? path.join(os.tmpdir(), `${name}.sock`) : `\0${name}`;
     const server = http2.createServer();
     server.on("stream", (stream) => {
       stream.on("data", () => {});
@@ -152,7 +147,7 @@ describe("connectivity", () => {
       });
     });
     await new Promise<void>((resolve) => server.listen(socketPath, resolve));
-    const client = createClient(Echo, { address: `unix:${socketPath}`, credentials: insecure() });
+    const client = createClient(Echo, { address: `${scheme}${scheme === "unix:" ? socketPath : name}`, credentials: insecure() });
     try {
       expect(await client.unary({ message: "x" })).toMatchObject({ message: "over unix" });
     } finally {

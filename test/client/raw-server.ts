@@ -40,6 +40,17 @@ export async function startRawServer(onStream: (stream: http2.ServerHttp2Stream,
   };
 }
 
+/**
+ * Drops the stream's connection once Node has finished the bytes it is reading. A session
+ * destroyed from a 'stream' or 'data' handler (or a microtask they start) while DATA is still in
+ * its receive buffer aborts Node 22 on a native assertion (nodejs/node#64850,
+ * "onread->IsFunction()"); only a later turn of the event loop is safe.
+ */
+export function destroySessionSoon(stream: http2.ServerHttp2Stream): void {
+  const session = stream.session;
+  setImmediate(() => session?.destroy());
+}
+
 /** One encoded message frame holding `payload`. */
 export function frameOf(payload: Uint8Array): Buffer {
   return encodeFrame(payload, false);

@@ -9,7 +9,7 @@ import { Metadata } from "../../src/metadata.js";
 import { rejectionOf } from "../helpers/catch-grpc-error.js";
 import { Echo } from "../helpers/echo.js";
 import type { EchoDefinition } from "../helpers/echo.js";
-import { frameOf, startRawServer, type RawServer } from "./raw-server.js";
+import { destroySessionSoon, frameOf, startRawServer, type RawServer } from "./raw-server.js";
 import { ErrorCode, FrameType, frame, rstStreamFrame } from "../hardening/h2-frames.js";
 import { headers, startScriptedServer, type ScriptedServer, type StreamScript } from "../hardening/scripted-server.js";
 
@@ -199,7 +199,7 @@ describe("connection failures", () => {
   });
 
   it("a connection that drops before any response fails a unary call with UNAVAILABLE", async () => {
-    const c = await clientFor((stream) => stream.session?.destroy());
+    const c = await clientFor((stream) => destroySessionSoon(stream));
     expect((await rejectionOf(() => c.unary({ message: "x" }))).code).toBe(Status.UNAVAILABLE);
   });
 });

@@ -24,8 +24,11 @@ describe("h2grpc bench against the tutorial server", () => {
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as Record<string, unknown>;
     expect(report).toMatchObject({ count: 20, statusCodeDistribution: { DeadlineExceeded: 20 }, options: { call: "grpc.test/FirstRpc", concurrency: 4, timeout: 20_000_000 } });
-    expect(Object.values(report["errorDistribution"] as Record<string, number>)).toEqual([20]);
-    expect(Object.keys(report["errorDistribution"] as object)[0]).toMatch(/^rpc error: code = DeadlineExceeded desc = /);
+    // Grouped by message, numbers aside: calls that ran out of time while connecting and while
+    // waiting for the answer are two groups (how many of each depends on the machine's speed).
+    const errors = report["errorDistribution"] as Record<string, number>;
+    expect(Object.values(errors).reduce((sum, count) => sum + count, 0)).toBe(20);
+    for (const message of Object.keys(errors)) expect(message).toMatch(/^rpc error: code = DeadlineExceeded desc = deadline exceeded after/);
   });
 
   it("runs for -z after a --warmup, counting only the measured calls", async () => {

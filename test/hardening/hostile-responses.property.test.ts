@@ -12,7 +12,7 @@ import { Status } from "../../src/status.js";
 import type { EchoDefinition } from "../protos/gen/echo.js";
 import { Echo } from "../helpers/echo.js";
 import { assertProperty } from "../helpers/property.js";
-import { startRawServer, type RawServer } from "../client/raw-server.js";
+import { destroySessionSoon, startRawServer, type RawServer } from "../client/raw-server.js";
 import { failOnProcessErrors } from "./target-server.js";
 
 failOnProcessErrors();
@@ -110,7 +110,7 @@ function play(stream: http2.ServerHttp2Stream, plan: Response): void {
         stream.close(plan.ending.code);
         break;
       case "destroy":
-        stream.session?.destroy();
+        destroySessionSoon(stream);
         break;
     }
   } catch {

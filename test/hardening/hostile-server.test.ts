@@ -11,7 +11,7 @@ import { GrpcError } from "../../src/grpc-error.js";
 import { Status } from "../../src/status.js";
 import type { EchoDefinition } from "../protos/gen/echo.js";
 import { Echo } from "../helpers/echo.js";
-import { startRawServer } from "../client/raw-server.js";
+import { destroySessionSoon, startRawServer } from "../client/raw-server.js";
 import { OK_TRAILERS, RESPONSE_HEADERS, data, headers, startScriptedServer } from "./scripted-server.js";
 import { failOnProcessErrors } from "./target-server.js";
 
@@ -131,7 +131,7 @@ describe("connections that go away mid-call", () => {
     const raw = await startRawServer((stream) => {
       stream.respond({ ":status": 200, "content-type": "application/grpc" });
       stream.session?.goaway(http2.constants.NGHTTP2_INTERNAL_ERROR, 0);
-      stream.session?.destroy();
+      destroySessionSoon(stream);
     });
     cleanups.push(() => raw.close());
     const error = await unaryError(clientOf(raw.address));
@@ -210,7 +210,7 @@ describe("channel.close after hostile calls", () => {
         case 2:
           stream.respond({ ":status": 200, "content-type": "application/grpc" });
           stream.session?.goaway(http2.constants.NGHTTP2_PROTOCOL_ERROR, 0);
-          stream.session?.destroy();
+          destroySessionSoon(stream);
           return;
         default:
           stream.respond({ ":status": 503 }, { endStream: true });

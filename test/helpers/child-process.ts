@@ -69,8 +69,11 @@ export function removeLibrary(): void {
 /** A running child program and the lines it printed. */
 export interface Child {
   readonly process: ChildProcess;
-  /** Resolves with the first stdout line matching `pattern`; rejects if the child exits first or after `timeoutMs`. */
-  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  /**
+   * Resolves with the first stdout line matching `pattern` (among lines from index `fromLine` on,
+   * default all); rejects if the child exits first or after `timeoutMs`.
+   */
+  waitForLine(pattern: RegExp, timeoutMs?: number, fromLine?: number): Promise<RegExpExecArray>;
   /** Resolves with the exit code, or kills the child and rejects after `timeoutMs`. */
   exit(timeoutMs: number): Promise<number | null>;
   stderr(): string;
@@ -108,9 +111,9 @@ export function startProgram(command: string, args: readonly string[], env: Node
     process: child,
     stderr: () => stderr,
     lines: () => lines,
-    waitForLine(pattern, timeoutMs = 20_000) {
+    waitForLine(pattern, timeoutMs = 20_000, fromLine = 0) {
       return new Promise((resolve, reject) => {
-        const seen = lines.map((line) => pattern.exec(line)).find((match) => match !== null);
+        const seen = lines.slice(fromLine).map((line) => pattern.exec(line)).find((match) => match !== null);
         if (seen) return resolve(seen);
         const timer = setTimeout(() => done(new Error(`no line matching ${pattern} within ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
         const listener = (line: string): void => {

@@ -3,13 +3,13 @@
 // that needs a missing peer is skipped with one line saying what to install, except under
 // CI=true, where `.ci/run` installs every peer and a missing one is a failure.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The peers tests can ask for. */
-export type PeerName = "openssl" | "protoc" | "grpc-go" | "h2load" | "curl" | "chromium";
+export type PeerName = "openssl" | "protoc" | "grpc-go" | "h2load" | "curl" | "chromium" | "dnsmasq" | "nginx" | "haproxy";
 
 interface Peer {
   /** The Debian packages that provide the whole toolchain, as `apt-get install -y` takes them. */
@@ -55,10 +55,48 @@ const PEERS: Readonly<Record<PeerName, Peer>> = {
     packages: ["chromium"],
     problem: (env) => (runs(CHROMIUM_PATH, ["--version"], env) ? undefined : `${CHROMIUM_PATH} does not run`),
   },
+  // The fleet tests' DNS server and proxies (test/fleet), started by the tests on loopback ports.
+  // dnsmasq-base is the program without the system service the dnsmasq package would start.
+  dnsmasq: {
+    packages: ["dnsmasq-base"],
+    problem: (env) => daemonProblem("dnsmasq", ["--version"], env),
+  },
+  nginx: {
+    packages: ["nginx"],
+    problem: (env) => daemonProblem("nginx", ["-v"], env),
+  },
+  haproxy: {
+    packages: ["haproxy"],
+    problem: (env) => daemonProblem("haproxy", ["-v"], env),
+  },
 };
 
 /** Where Debian's chromium package puts the browser. */
 export const CHROMIUM_PATH = "/usr/bin/chromium";
+
+// Debian installs daemons in /usr/sbin, which a user's PATH often leaves out.
+const SBIN_DIRS = ["/usr/sbin", "/sbin"];
+
+/** The path of the program `name` on PATH or in /usr/sbin, or undefined. */
+export function findProgram(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dirs = [...(env["PATH"] ?? "").split(path.delimiter).filter((dir) => dir !== ""), ...SBIN_DIRS];
+  for (const dir of dirs) {
+    const candidate = path.join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+function daemonProblem(name: string, args: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
+  const program = findProgram(name, env);
+  if (program === undefined) return `${name} is not on PATH or in /usr/sbin`;
+  return runs(program, args, env) ? undefined : `${program} ${args.join(" ")} failed`;
+}
 
 function runs(command: string, args: readonly string[], env: NodeJS.ProcessEnv): boolean {
   return spawnSync(command, args, { env, stdio: "ignore" }).status === 0;

@@ -238,6 +238,7 @@ describe("#10 lifecycle fuzzing", () => {
     const baseline = handleCounts();
     await assertProperty(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 25 }), fc.constantFrom(0, 50, 1_000), async (steps, settleMs) => {
+        uncaught.length = 0; // each run (and each shrink) on its own
         const world = new World();
         await world.startServer();
         world.clients.push(createClient(Echo, { address: `127.0.0.1:${world.port}`, backoff: { initialMs: 20, maxMs: 100 } }));
@@ -246,7 +247,7 @@ describe("#10 lifecycle fuzzing", () => {
         await Promise.race([Promise.allSettled(world.calls), sleep(settleMs)]);
         const outcomes = await world.closeAll();
         expect(outcomes.length).toBe(world.calls.length);
-        expect(uncaught).toEqual([]);
+        expect(uncaught.map((error) => (error instanceof Error ? error.stack : String(error)))).toEqual([]);
         await expectNoHandlesBeyond(baseline);
       }),
       RUNS,

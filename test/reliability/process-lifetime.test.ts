@@ -1,28 +1,19 @@
 // #10: what holds the process and what never kills it. A call in flight keeps the process alive
 // until it settles; an idle channel, a closed client and a closed server do not; and a client
 // closed around its calls never throws from a Node event.
-import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClientConnection } from "../../src/transport/client-connection.js";
 import { insecure } from "../../src/transport/tls.js";
 import { buildLibrary, removeLibrary, startChild } from "../helpers/child-process.js";
 import { startServer } from "../helpers/start-server.js";
+import { findFreePort } from "../../src/transport/free-port.js";
 
 beforeAll(() => buildLibrary(), 120_000);
 afterAll(() => removeLibrary());
 
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer().listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe("#10 process lifetime", () => {
   it("a pending waitForReady call at the top level of a module holds the process until its deadline, then rejects with DEADLINE_EXCEEDED", async () => {
-    const child = startChild("test/reliability/children/pending-call-holds-process.mjs", [String(await closedPort())]);
+    const child = startChild("test/reliability/children/pending-call-holds-process.mjs", [String(await findFreePort("127.0.0.1"))]);
     const [, code, elapsed] = await child.waitForLine(/^rejected with (\d+) after (\d+) ms$/, 20_000);
     expect(Number(code)).toBe(4);
     expect(Number(elapsed)).toBeGreaterThanOrEqual(1_490);

@@ -6,6 +6,7 @@ import diagnosticsChannel from "node:diagnostics_channel";
 import { afterEach, describe, expect, it } from "vitest";
 import { closeClient, createClient } from "../../src/client/client.js";
 import { GrpcError } from "../../src/grpc-error.js";
+import type { ServiceImpl } from "../../src/server/service-impl.js";
 import { Status } from "../../src/status.js";
 import type { ClientCallMessage, ServerCallMessage } from "../../src/telemetry/diagnostics.js";
 import { Echo } from "../helpers/echo.js";
@@ -37,22 +38,28 @@ function subscribe(name: string): unknown[] {
   return seen;
 }
 
+/** Starts an Echo server with `impl`, runs `call` on a client of it, then closes both; resolves with the server's address. */
+async function withEcho(impl: ServiceImpl<typeof Echo>, call: (echo: ReturnType<typeof createClient<typeof Echo>>) => Promise<unknown>): Promise<string> {
+  const peer = await startEchoServer(impl);
+  const echo = createClient(Echo, { address: peer.address });
+  try {
+    await call(echo);
+  } finally {
+    closeClient(echo);
+    await peer.close();
+  }
+  return peer.address;
+}
+
 describe("#15 diagnostics channels", () => {
   it("traces a client and a server call: start and end, then asyncStart and asyncEnd with the status, on one message each", async () => {
     const client = record<ClientCallMessage>("h2grpc:client:call");
     const server = record<ServerCallMessage>("h2grpc:server:call");
-    const peer = await startEchoServer({ async unary(request) { return { message: request.message }; } });
-    const echo = createClient(Echo, { address: peer.address });
-    try {
-      await echo.unary({ message: "hi" });
-    } finally {
-      closeClient(echo);
-      await peer.close();
-    }
+    const address = await withEcho({ async unary(request) { return { message: request.message }; } }, (echo) => echo.unary({ message: "hi" }));
     expect(client.map(([event]) => event)).toEqual(["start", "end", "asyncStart", "asyncEnd"]);
     const clientMessage = client[0]![1];
     expect(client.every(([, message]) => message === clientMessage)).toBe(true);
-    expect(clientMessage).toMatchObject({ path: "/h2grpc.test.Echo/Unary", target: peer.address, code: Status.OK });
+    expect(clientMessage).toMatchObject({ path: "/h2grpc.test.Echo/Unary", target: address, code: Status.OK });
     expect(server.map(([event]) => event)).toEqual(["start", "end", "asyncStart", "asyncEnd"]);
     expect(server[0]![1]).toMatchObject({ path: "/h2grpc.test.Echo/Unary", code: Status.OK });
     expect(server[0]![1].peer).toMatch(/^127\.0\.0\.1:\d+$/);
@@ -61,18 +68,11 @@ describe("#15 diagnostics channels", () => {
   it("publishes error with the GrpcError on both sides when a call fails", async () => {
     const client = record<ClientCallMessage>("h2grpc:client:call");
     const server = record<ServerCallMessage>("h2grpc:server:call");
-    const peer = await startEchoServer({
+    await withEcho({
       async unary() {
         throw new GrpcError(Status.NOT_FOUND, "no such thing");
       },
-    });
-    const echo = createClient(Echo, { address: peer.address });
-    try {
-      await expect(echo.unary({})).rejects.toMatchObject({ code: Status.NOT_FOUND });
-    } finally {
-      closeClient(echo);
-      await peer.close();
-    }
+    }, (echo) => expect(echo.unary({})).rejects.toMatchObject({ code: Status.NOT_FOUND }));
     const clientError = client.find(([event]) => event === "error")?.[1];
     expect(clientError?.error).toBeInstanceOf(GrpcError);
     expect(clientError?.code).toBe(Status.NOT_FOUND);
@@ -85,19 +85,12 @@ describe("#15 diagnostics channels", () => {
     start.subscribe(inject);
     unsubscribes.push(() => start.unsubscribe(inject));
     let received: string | undefined;
-    const peer = await startEchoServer({
+    await withEcho({
       async unary(_request, ctx) {
         received = ctx.metadata.get("x-trace");
         return {};
       },
-    });
-    const echo = createClient(Echo, { address: peer.address });
-    try {
-      await echo.unary({});
-    } finally {
-      closeClient(echo);
-      await peer.close();
-    }
+    }, (echo) => echo.unary({}));
     expect(received).toBe("abc");
   });
 
@@ -107,35 +100,24 @@ describe("#15 diagnostics channels", () => {
     asyncStart.bindStore(store, (message) => `call ${(message as ServerCallMessage).path}`);
     unsubscribes.push(() => asyncStart.unbindStore(store));
     const seen: (string | undefined)[] = [];
-    const peer = await startEchoServer({
+    await withEcho({
       async unary() {
         seen.push(store.getStore());
         await new Promise((resolve) => setTimeout(resolve, 1));
         seen.push(store.getStore()); // still the call's after an await
         return {};
       },
-    });
-    const echo = createClient(Echo, { address: peer.address });
-    try {
-      await echo.unary({});
-    } finally {
-      closeClient(echo);
-      await peer.close();
-    }
+    }, (echo) => echo.unary({}));
     expect(seen).toEqual(["call /h2grpc.test.Echo/Unary", "call /h2grpc.test.Echo/Unary"]);
   });
 
   it("reports client and server connections: connecting, ready and closed", async () => {
     const clientEvents = subscribe("h2grpc:client:connection") as { kind: string; address: string }[];
     const serverEvents = subscribe("h2grpc:server:connection") as { kind: string }[];
-    const peer = await startEchoServer({ async unary() { return {}; } });
-    const echo = createClient(Echo, { address: peer.address });
-    await echo.unary({});
-    closeClient(echo);
-    await peer.close();
+    const address = await withEcho({ async unary() { return {}; } }, (echo) => echo.unary({}));
     for (let i = 0; i < 200 && !clientEvents.some((event) => event.kind === "closed"); i++) await new Promise((resolve) => setTimeout(resolve, 5));
     expect(clientEvents.map((event) => event.kind)).toEqual(["connecting", "ready", "closed"]);
-    expect(clientEvents[0]?.address).toBe(peer.address);
+    expect(clientEvents[0]?.address).toBe(address);
     expect(serverEvents.map((event) => event.kind)).toContain("ready");
   });
 });

@@ -2,7 +2,6 @@
 // (waiting for a connection, for the server's response headers, or receiving); UNAVAILABLE says
 // what failed (connection refused, TLS handshake, GOAWAY, keepalive timeout, reset) with the
 // address and the attempt; the underlying error is kept as `cause`.
-import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { closeClient, createClient } from "../../src/client/client.js";
 import { GrpcError } from "../../src/grpc-error.js";
@@ -16,6 +15,7 @@ import { requirePeer } from "../helpers/peers.js";
 import { startEchoServer, type StartedServer } from "../helpers/start-server.js";
 import { ErrorCode, FrameType, frame } from "../hardening/h2-frames.js";
 import { startScriptedServer } from "../hardening/scripted-server.js";
+import { findFreePort } from "../../src/transport/free-port.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -44,17 +44,9 @@ function clientFor(address: string, options: Parameters<typeof createClient>[1] 
   return client;
 }
 
-async function closedPort(): Promise<number> {
-  const server = net.createServer().listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe("#15 DEADLINE_EXCEEDED says where the time went", () => {
   it("waiting for a connection", async () => {
-    const port = await closedPort();
+    const port = await findFreePort("127.0.0.1");
     const client = clientFor(`127.0.0.1:${port}`, { backoff: { initialMs: 50, maxMs: 50 } });
     const error = await rejectionOf(() => client.unary({}, { timeoutMs: 300, waitForReady: true }));
     expect(error.code).toBe(Status.DEADLINE_EXCEEDED);
@@ -81,7 +73,7 @@ describe("#15 DEADLINE_EXCEEDED says where the time went", () => {
 
 describe("#15 UNAVAILABLE says what failed, where", () => {
   it("connection refused, with the address and the attempt, keeping Node's error as cause", async () => {
-    const port = await closedPort();
+    const port = await findFreePort("127.0.0.1");
     const client = clientFor(`127.0.0.1:${port}`);
     const error = await rejectionOf(() => client.unary({}));
     expect(error.code).toBe(Status.UNAVAILABLE);

@@ -26,6 +26,7 @@ const meterProvider = new MeterProvider({ readers: [metricReader] });
 let stopInstrumenting: () => void;
 let server: StartedServer;
 let handlerSawSpan: string | undefined;
+let onHandlerWaiting: (() => void) | undefined;
 
 beforeAll(async () => {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -37,6 +38,7 @@ beforeAll(async () => {
       handlerSawSpan = trace.getSpan(context.active())?.spanContext().spanId;
       if (request.message === "fail") throw new GrpcError(Status.INVALID_ARGUMENT, "bad request");
       if (request.message === "slow" || request.message === "hang") {
+        onHandlerWaiting?.();
         await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
       }
       return { message: request.message };
@@ -64,7 +66,16 @@ function spanOf(kind: "client" | "server"): ReadableSpan {
 }
 
 async function waitForSpans(count: number): Promise<void> {
-  for (let i = 0; i < 500 && spans.getFinishedSpans().length < count; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  for (let i = 0; i < 2_000 && spans.getFinishedSpans().length < count; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+/** A client already connected (its first call's spans dropped), so a short deadline is spent on the call itself, not on connecting. */
+async function connectedClient() {
+  const client = createClient(Echo, { address: server.address });
+  await client.unary({ message: "warm-up" });
+  await waitForSpans(2);
+  spans.reset();
+  return client;
 }
 
 describe("#15 OpenTelemetry spans", () => {
@@ -104,7 +115,7 @@ describe("#15 OpenTelemetry spans", () => {
   });
 
   it("a deadline is DEADLINE_EXCEEDED and an error on both spans", async () => {
-    const client = createClient(Echo, { address: server.address });
+    const client = await connectedClient();
     try {
       await expect(client.unary({ message: "slow" }, { timeoutMs: 100 })).rejects.toMatchObject({ code: Status.DEADLINE_EXCEEDED });
     } finally {
@@ -118,11 +129,13 @@ describe("#15 OpenTelemetry spans", () => {
   });
 
   it("a cancellation is CANCELLED on both spans", async () => {
-    const client = createClient(Echo, { address: server.address });
+    const client = await connectedClient();
     const controller = new AbortController();
     try {
+      const waiting = new Promise<void>((resolve) => (onHandlerWaiting = resolve));
       const call = client.unary({ message: "hang" }, { signal: controller.signal });
-      setTimeout(() => controller.abort(), 50);
+      await waiting; // cancelled once the server runs it, so both sides have a span
+      controller.abort();
       await expect(call).rejects.toMatchObject({ code: Status.CANCELLED });
     } finally {
       closeClient(client);

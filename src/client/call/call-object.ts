@@ -12,6 +12,7 @@ import { CALL_SITE, type TracedCall } from "./base-invoke.js";
 import { OutgoingMessages } from "./outgoing-messages.js";
 import { cardinalityViolation } from "./response-decoder.js";
 import type { RequestSource } from "../service-client.js";
+import { withMethodConfig } from "../service-config/method-call-options.js";
 
 /**
  * A call of any kind as an object: the write half (when no request source was given), the
@@ -30,7 +31,7 @@ export class StreamingCall implements BidiStreamingCall<unknown, unknown>, Clien
   #responses: AsyncIterator<unknown> | undefined;
 
   constructor(context: ClientContext, method: AnyMethodDefinition, requests: RequestSource<unknown> | undefined, callOptions: CallOptions | undefined, callSite: CallSite) {
-    const options = withDefaults(context.defaultCallOptions, callOptions);
+    const options = withMethodConfig(withDefaults(context.defaultCallOptions, callOptions), context.channel.methodConfig(method.path));
     let deadline: number | undefined;
     let invalidOptions: unknown;
     try {

@@ -13,6 +13,8 @@ import type { ChannelCall, ChannelImpl } from "../channel/channel.js";
 import type { CallSetup, ResponseListener } from "./call-setup.js";
 import { attachCallSite, copyError } from "./call-site.js";
 import { CallTiming } from "./call-timing.js";
+import { RetryingCallStream, type CallRetryPolicy } from "../retry/retrying-call-stream.js";
+import { methodLimit } from "../service-config/method-call-options.js";
 import { ResponseDecoder, type DecodedResponseSink } from "./response-decoder.js";
 
 /**
@@ -40,13 +42,22 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
   readonly #timing = new CallTiming();
   /** True once the channel counted the call as started (stats, channelz). */
   #isCounted = false;
+  /** The service config's limits for this method, under the channel's. */
+  readonly #maxSendMessageBytes: number;
+  readonly #maxReceiveMessageBytes: number;
+  /** The method's retry or hedging policy (gRFC A6); undefined: one attempt, the fast path. */
+  readonly #retry: CallRetryPolicy | undefined;
 
   constructor(channel: ChannelImpl, setup: CallSetup, listener: ResponseListener) {
     this.#channel = channel;
     this.#setup = setup;
     this.#listener = listener;
+    const config = channel.methodConfig(setup.method.path);
+    this.#maxSendMessageBytes = methodLimit(channel.maxSendMessageBytes, config?.maxRequestMessageBytes);
+    this.#maxReceiveMessageBytes = methodLimit(channel.maxReceiveMessageBytes, config?.maxResponseMessageBytes);
+    this.#retry = channel.retries.policyFor(config);
     const isSingleResponse = setup.method.kind === "unary" || setup.method.kind === "client_streaming";
-    this.#decoder = new ResponseDecoder(setup.method.responseSerializer, channel.maxReceiveMessageBytes, isSingleResponse, this);
+    this.#decoder = new ResponseDecoder(setup.method.responseSerializer, this.#maxReceiveMessageBytes, isSingleResponse, this);
     this.#metadata = setup.metadata;
   }
 
@@ -62,7 +73,7 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
   /** Serializes and frames a request; throws INVALID_ARGUMENT (does not fit its type), INTERNAL or RESOURCE_EXHAUSTED. */
   encodeRequest(message: unknown, options?: WriteOptions): Uint8Array | Promise<Uint8Array> {
     const compression = options?.compress === false ? undefined : this.#setup.compression;
-    return encodeMessage(this.#setup.method.requestSerializer, message, compression, this.#channel.maxSendMessageBytes);
+    return encodeMessage(this.#setup.method.requestSerializer, message, compression, this.#maxSendMessageBytes);
   }
 
   /**
@@ -94,6 +105,7 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
   }
 
   #acquireConnection(): boolean | Promise<boolean> {
+    if (this.#retry !== undefined) return this.#startAttempts(this.#retry);
     const connection = this.#channel.readyConnection();
     if (connection !== undefined) return this.#open(connection, false);
     return this.#openWhenReady(false);
@@ -111,14 +123,32 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
 
   #open(connection: ClientConnection, isRetry: boolean): boolean | Promise<boolean> {
     if (this.#isEnded) return false;
+    const opened = this.#openStreamOn(connection, this, 0, this.#hasReplayed);
+    if (opened instanceof GrpcError) {
+      // GOAWAY (or a dying connection) raced this call: nothing was sent, so one retry on a new connection is safe.
+      if (!isRetry && opened.code !== Status.DEADLINE_EXCEEDED) return this.#openWhenReady(true);
+      this.#finish(opened, undefined);
+      return false;
+    }
+    this.#stream = opened;
+    if (this.#isPaused) opened.pauseReceiving();
+    return true;
+  }
+
+  /**
+   * Opens one attempt on `connection` with `listener`: the stream, or the error to end the attempt
+   * with (the deadline passed, or the connection could not take a stream and was discarded).
+   */
+  #openStreamOn(connection: ClientConnection, listener: CallStreamListener, previousAttempts: number, isTransparentRetry: boolean): ClientCallStream | GrpcError {
     const deadline = this.#setup.deadline;
     let timeoutMs: number | undefined;
     if (deadline !== undefined) {
       timeoutMs = deadline - Date.now();
-      if (timeoutMs <= 0) return this.#finish(this.#timing.deadlineExceeded(this.#channel.target, undefined), undefined), false;
+      if (timeoutMs <= 0) return this.#timing.deadlineExceeded(this.#channel.target, undefined);
     }
+    let stream: ClientCallStream;
     try {
-      this.#stream = connection.openStream(
+      stream = connection.openStream(
         {
           path: this.#setup.method.path,
           authority: this.#channel.authority,
@@ -126,22 +156,56 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
           encoding: this.#setup.compression?.name,
           acceptEncoding: ACCEPT_ENCODING_HEADER,
           metadata: this.#metadata,
-          maxReceiveMessageBytes: this.#channel.maxReceiveMessageBytes,
+          maxReceiveMessageBytes: this.#maxReceiveMessageBytes,
+          previousAttempts,
         },
-        this,
+        listener,
       );
     } catch (error) {
-      // GOAWAY (or a dying connection) raced this call: nothing was sent, so one retry on a new connection is safe.
       this.#channel.discardConnection(connection);
-      if (!isRetry) return this.#openWhenReady(true);
-      this.#finish(new GrpcError(statusFromNodeError(error), `could not start the call: ${(error as Error).message}`), undefined);
-      return false;
+      return new GrpcError(statusFromNodeError(error), `could not start the call: ${(error as Error).message}`, undefined, { cause: error });
     }
-    if (this.#isPaused) this.#stream.pauseReceiving();
     this.#timing.connectedAt ??= performance.now();
     this.#timing.address = connection.address;
-    this.#attempt = this.#setup.observation?.onAttemptStart?.({ address: connection.address, attempt: this.#hasReplayed ? 2 : 1, isTransparentRetry: this.#hasReplayed });
+    const attempt = previousAttempts + (isTransparentRetry ? 2 : 1);
+    this.#attempt = this.#setup.observation?.onAttemptStart?.({ address: connection.address, attempt, isTransparentRetry });
+    return stream;
+  }
+
+  /** gRFC A6: the call's attempts run under its policy; from here on the stream is the retrying one. */
+  #startAttempts(retry: CallRetryPolicy): true {
+    const retries = this.#channel.retries;
+    this.#stream = new RetryingCallStream(
+      { retry, throttle: retries.throttle, buffer: retries.newBuffer(), open: this.#openAttempt },
+      this,
+    );
+    if (this.#isPaused) this.#stream.pauseReceiving();
     return true;
+  }
+
+  /** Opens one attempt of a retried or hedged call on the connection the channel picks now. */
+  readonly #openAttempt = (previousAttempts: number, listener: CallStreamListener): ClientCallStream | GrpcError | Promise<ClientCallStream | GrpcError> => {
+    const observed = this.#observedAttempt(listener);
+    const path = this.#setup.method.path;
+    const connection = this.#channel.readyConnection(path);
+    if (connection !== undefined) return this.#openStreamOn(connection, observed, previousAttempts, false);
+    return this.#channel.waitForConnection(this.#setup.waitForReady, this.#setup.signal, path).then(
+      (picked) => this.#openStreamOn(picked, observed, previousAttempts, false),
+      (error: unknown) => copyError(GrpcError.from(error, Status.UNAVAILABLE)),
+    );
+  };
+
+  /** `listener`, also telling the observers how the attempt ended (when anyone observes). */
+  #observedAttempt(listener: CallStreamListener): CallStreamListener {
+    if (this.#setup.observation === undefined) return listener;
+    return {
+      onHeaders: (metadata, encoding) => listener.onHeaders(metadata, encoding),
+      onFrame: (frame) => listener.onFrame(frame),
+      onEnd: (end) => {
+        this.#attempt?.onEnd?.(end.error);
+        listener.onEnd(end);
+      },
+    };
   }
 
   /** Writes a frame; `isLast` half-closes in the same write. Returns false when the caller should await drain(). */

@@ -5,6 +5,7 @@ import type { Metadata } from "../../metadata.js";
 import type { CallOptions } from "../call-options.js";
 import type { ResponseListener } from "./call-setup.js";
 import { deadlineOf, withDefaults, type ClientContext } from "./client-context.js";
+import { withMethodConfig } from "../service-config/method-call-options.js";
 import { openCall } from "./open-call.js";
 
 /**
@@ -14,7 +15,7 @@ import { openCall } from "./open-call.js";
  * stack (call-site.ts).
  */
 export function callUnary(context: ClientContext, method: AnyMethodDefinition, request: unknown, callOptions: CallOptions | undefined): Promise<unknown> {
-  const options = withDefaults(context.defaultCallOptions, callOptions);
+  const options = withMethodConfig(withDefaults(context.defaultCallOptions, callOptions), context.channel.methodConfig(method.path));
   return new Promise((resolve, reject) => {
     let deadline: number | undefined;
     try {
