@@ -18,6 +18,7 @@ export class FrameBatch<In> {
   /** Framed messages, for serializers without createBatch; and what #batch held before an oversized message. */
   #frames: Uint8Array[] = [];
   #framedBytes = 0;
+  #messageCount = 0;
 
   constructor(serializer: Serializer<In, unknown>, maxSendBytes: number) {
     this.#serializer = serializer;
@@ -30,6 +31,11 @@ export class FrameBatch<In> {
     return this.#framedBytes + (this.#batch?.length ?? 0);
   }
 
+  /** The messages added and not yet taken (channelz counts messages, not writes). */
+  get messageCount(): number {
+    return this.#messageCount;
+  }
+
   /**
    * Adds one message's frame after the others and returns its payload length; throws as
    * encodeMessage does (INVALID_ARGUMENT for a value that does not fit its type, INTERNAL,
@@ -39,8 +45,8 @@ export class FrameBatch<In> {
     const batch = this.#batch;
     if (batch === undefined) {
       const frame = encodeMessage(this.#serializer, value, undefined, this.#maxSendBytes) as Uint8Array;
-      this.#frames.push(frame);
-      this.#framedBytes += frame.length;
+      this.#pushFrames(frame);
+      this.#messageCount++;
       return frame.length - FRAME_HEADER_BYTES;
     }
     let length: number;
@@ -57,6 +63,7 @@ export class FrameBatch<In> {
       checkSendSize(length, this.#maxSendBytes);
     }
     this.#lengths.push(length);
+    this.#messageCount++;
     return length;
   }
 
@@ -68,6 +75,7 @@ export class FrameBatch<In> {
     const bytes = frames.length === 1 ? (frames[0] as Uint8Array) : Buffer.concat(frames, this.#framedBytes);
     this.#frames = [];
     this.#framedBytes = 0;
+    this.#messageCount = 0;
     return bytes;
   }
 

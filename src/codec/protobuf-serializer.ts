@@ -60,10 +60,18 @@ export function createProtobufSerializer<In = unknown, Out = In>(type: Type): Se
         },
         append(value: In, reservedBytes: number): number {
           const message = toMessage(value); // throws (before anything is written) for a value that does not fit
-          reserve(writer, reservedBytes);
-          const start = writer.len;
-          type.encode(message, writer);
-          return writer.len - start;
+          const end = writerEnd(writer);
+          try {
+            reserve(writer, reservedBytes);
+            const start = writer.len;
+            type.encode(message, writer);
+            return writer.len - start;
+          } catch (error) {
+            // A message instance the checker does not see can still fail half-way (a number in a
+            // string field): cut off what it wrote, so the messages before it stay whole.
+            truncateWriter(writer, end);
+            throw error;
+          }
         },
         finish(): Uint8Array {
           const bytes = writer.finish();
@@ -89,6 +97,32 @@ export function createProtobufSerializer<In = unknown, Out = In>(type: Type): Se
       return object as Out;
     },
   };
+}
+
+/** Where a protobufjs Writer ends: its list of operations (fork() starts a new one), the length, its fork() stack. */
+interface WriterEnd {
+  readonly head: object;
+  readonly tail: WriterOperation;
+  readonly len: number;
+  readonly states: object | null;
+}
+
+/** One queued write of protobufjs's Writer (Writer.Op, a linked list from `head` to `tail`). */
+interface WriterOperation {
+  next: WriterOperation | undefined;
+}
+
+function writerEnd(writer: protobuf.Writer): WriterEnd {
+  return { head: writer.head, tail: writer.tail as WriterOperation, len: writer.len, states: writer.states };
+}
+
+/** Drops every operation queued after `end`, and the forks of a nested message left open (Writer.reset() only returns to a fork()). */
+function truncateWriter(writer: protobuf.Writer, end: WriterEnd): void {
+  end.tail.next = undefined;
+  writer.head = end.head;
+  writer.tail = end.tail;
+  writer.len = end.len;
+  writer.states = end.states;
 }
 
 /** Writes `bytes` zero bytes, the room a caller fills in afterwards (a frame header). */
