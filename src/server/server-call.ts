@@ -107,7 +107,8 @@ export class ServerCall {
 
   /** Sends the response headers now (merging `metadata`); throws FAILED_PRECONDITION if already sent. */
   sendHeader(metadata?: Metadata): void {
-    if (this.stream.hasSentHeaders || this.isFinished) throw new GrpcError(Status.FAILED_PRECONDITION, "response headers were sent already");
+    // A response waiting in the batch counts as sent: it was, before batching, and must stay so.
+    if (this.stream.hasSentHeaders || this.isFinished || (this.#batch?.messageCount ?? 0) > 0) throw new GrpcError(Status.FAILED_PRECONDITION, "response headers were sent already");
     if (metadata !== undefined) this.header.merge(metadata);
     this.#sendHeaders();
   }
@@ -123,11 +124,12 @@ export class ServerCall {
     return encodeResponse(this.#responseSerializer, message, compression, this.config.maxSendMessageBytes);
   }
 
-  /** Writes one response frame (after the batched ones, headers first if none went out); false: await drained(). */
-  write(frame: Uint8Array): boolean {
-    if (this.#batch !== undefined && this.#batch.byteLength > 0) this.flush();
+  /** Writes one response frame after the batched ones (nothing once the call ended: a late compression); false: await drained(). */
+  #write(frame: Uint8Array): boolean {
+    if (this.isFinished) return false;
+    if (this.#batch !== undefined && this.#batch.messageCount > 0) this.flush();
     this.observation?.onMessageSent?.(frame.length - FRAME_HEADER_BYTES);
-    return this.#writeFrames(frame);
+    return this.#writeFrames(frame, 1);
   }
 
   /**
@@ -140,7 +142,7 @@ export class ServerCall {
   send(message: unknown): boolean | Promise<boolean> {
     if (this.#isCompressing()) {
       const encoded = this.encode(message);
-      return encoded instanceof Promise ? encoded.then((frame) => this.write(frame)) : this.write(encoded);
+      return encoded instanceof Promise ? encoded.then((frame) => this.#write(frame)) : this.#write(encoded);
     }
     const batch = (this.#batch ??= new FrameBatch(this.#responseSerializer, this.config.maxSendMessageBytes));
     let length: number;
@@ -160,8 +162,11 @@ export class ServerCall {
 
   /** Writes the batched responses now; false when the stream is full (await drained()). */
   flush(): boolean {
-    const frames = this.#batch?.take();
-    if (frames !== undefined && !this.isFinished) this.#isStreamFull = !this.#writeFrames(frames);
+    const batch = this.#batch;
+    if (batch === undefined || batch.messageCount === 0) return !this.#isStreamFull;
+    const messages = batch.messageCount;
+    const frames = batch.take() as Uint8Array;
+    if (!this.isFinished) this.#isStreamFull = !this.#writeFrames(frames, messages);
     return !this.#isStreamFull;
   }
 
@@ -176,10 +181,10 @@ export class ServerCall {
   finishOk(lastFrame?: Uint8Array): void {
     if (this.isFinished) return;
     if (lastFrame !== undefined) this.observation?.onMessageSent?.(lastFrame.length - FRAME_HEADER_BYTES);
-    const batched = this.#batch?.take();
-    if (batched !== undefined) {
-      if (lastFrame === undefined) lastFrame = batched;
-      else this.#writeFrames(batched);
+    try {
+      this.flush(); // the batched responses go out before the status
+    } catch (error) {
+      return this.fail(error);
     }
     this.isFinished = true;
     if (lastFrame !== undefined && !this.stream.hasSentHeaders && this.#needsHeaderBlock()) this.#sendHeaders();
@@ -196,7 +201,11 @@ export class ServerCall {
     if (this.isFinished) return;
     const status = GrpcError.from(error);
     if (isFromUserCode) this.#report(error);
-    this.flush(); // responses sent before the error still go out, ahead of its status
+    try {
+      this.flush(); // responses sent before the error still go out, ahead of its status
+    } catch {
+      // Node refused the headers or the write: the status below still ends the call.
+    }
     this.isFinished = true;
     this.#abort(status);
     const sendError = this.stream.finish(status, this.#trailer, this.#header);
@@ -207,12 +216,16 @@ export class ServerCall {
   /** The turn in which responses were batched has ended: write them. */
   onTurnEnd(): void {
     this.#isFlushScheduled = false;
-    this.flush();
+    try {
+      this.flush();
+    } catch (error) {
+      this.fail(error); // in a tick of its own, a throw would take the process down
+    }
   }
 
-  #writeFrames(frames: Uint8Array): boolean {
+  #writeFrames(frames: Uint8Array, messages: number): boolean {
     if (!this.stream.hasSentHeaders && this.#needsHeaderBlock()) this.#sendHeaders();
-    return this.stream.sendFrame(frames);
+    return this.stream.sendFrame(frames, messages);
   }
 
   #onDeadline(): void {
