@@ -60,41 +60,41 @@ async function startBurstServer(options: { maxSendMessageBytes?: number } = {}) 
   return { port, address, finished };
 }
 
+/** One call from a raw client: the status, and the indexes of the replies in the order they arrived. */
+async function rawCall(port: number, message: string, count: number): Promise<{ status: { code: number; message: string | undefined }; indexes: number[] }> {
+  const session = connectRaw(port);
+  const response = await sendRaw(session, grpcHeaders(SERVER_STREAM), [request(message, count)]);
+  session.close();
+  return { status: statusOf(response), indexes: repliesIn(response.body).map((r) => r.index) };
+}
+
 describe("server streaming in batches", () => {
   it("delivers a burst of 5000 responses whole and in order, then OK", async () => {
     const { port } = await startBurstServer();
-    const session = connectRaw(port);
-    const response = await sendRaw(session, grpcHeaders(SERVER_STREAM), [request("ok", 5000)]);
-    session.close();
-    expect(statusOf(response)).toEqual({ code: Status.OK, message: undefined });
-    expect(repliesIn(response.body).map((r) => r.index)).toEqual(indexes(5000));
+    const { status, indexes: received } = await rawCall(port, "ok", 5000);
+    expect(status).toEqual({ code: Status.OK, message: undefined });
+    expect(received).toEqual(indexes(5000));
   });
 
   it("sends every response yielded before the handler throws, then the handler's status", async () => {
     const { port } = await startBurstServer();
-    const session = connectRaw(port);
-    const response = await sendRaw(session, grpcHeaders(SERVER_STREAM), [request("throw", 300)]);
-    session.close();
-    expect(statusOf(response)).toEqual({ code: Status.ABORTED, message: "stopped after the burst" });
-    expect(repliesIn(response.body).map((r) => r.index)).toEqual(indexes(300));
+    const { status, indexes: received } = await rawCall(port, "throw", 300);
+    expect(status).toEqual({ code: Status.ABORTED, message: "stopped after the burst" });
+    expect(received).toEqual(indexes(300));
   });
 
   it("sends the responses before one that does not fit its type, then INTERNAL", async () => {
     const { port } = await startBurstServer();
-    const session = connectRaw(port);
-    const response = await sendRaw(session, grpcHeaders(SERVER_STREAM), [request("misfit", 40)]);
-    session.close();
-    expect(statusOf(response).code).toBe(Status.INTERNAL);
-    expect(repliesIn(response.body).map((r) => r.index)).toEqual(indexes(40));
+    const { status, indexes: received } = await rawCall(port, "misfit", 40);
+    expect(status.code).toBe(Status.INTERNAL);
+    expect(received).toEqual(indexes(40));
   });
 
   it("sends the responses before one past maxSendMessageBytes, then RESOURCE_EXHAUSTED", async () => {
     const { port } = await startBurstServer({ maxSendMessageBytes: 1024 });
-    const session = connectRaw(port);
-    const response = await sendRaw(session, grpcHeaders(SERVER_STREAM), [request("oversized", 40)]);
-    session.close();
-    expect(statusOf(response).code).toBe(Status.RESOURCE_EXHAUSTED);
-    expect(repliesIn(response.body).map((r) => r.index)).toEqual(indexes(40));
+    const { status, indexes: received } = await rawCall(port, "oversized", 40);
+    expect(status.code).toBe(Status.RESOURCE_EXHAUSTED);
+    expect(received).toEqual(indexes(40));
   });
 
   it("delivers the burst before DEADLINE_EXCEEDED when the handler then waits past the deadline", async () => {
