@@ -4,22 +4,16 @@
 // made Node throw uncaught ("Cannot read properties of undefined (reading 'receive')").
 import http2 from "node:http2";
 import net from "node:net";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { grpcHeaders } from "../helpers/raw-h2.js";
 import { closeClient, createClient } from "../../src/client/client.js";
 import { Echo } from "../helpers/echo.js";
 import { listenServer, startEchoServer } from "../helpers/start-server.js";
+import { failOnProcessErrors } from "../hardening/target-server.js";
 
-const uncaught: unknown[] = [];
-const onUncaught = (error: unknown): void => void uncaught.push(error);
-beforeEach(() => {
-  uncaught.length = 0;
-  process.on("uncaughtException", onUncaught);
-  process.on("unhandledRejection", onUncaught);
-});
+// Each test fails on anything that escapes as an uncaught exception or unhandled rejection.
+failOnProcessErrors();
 afterEach(() => {
-  process.off("uncaughtException", onUncaught);
-  process.off("unhandledRejection", onUncaught);
   vi.restoreAllMocks();
 });
 
@@ -69,7 +63,6 @@ describe("#10 a connection that speaks first while the server closes", () => {
     // The server refuses the connection as grpc-go does (it closes it): the stream is refused, or
     // reset with the connection (CANCEL); either way the call never ran and may be retried.
     expect([http2.constants.NGHTTP2_REFUSED_STREAM, http2.constants.NGHTTP2_CANCEL]).toContain(rstCode);
-    expect(uncaught).toEqual([]);
   });
 
   it("is dropped without an uncaught exception when the shutdown destroyed its socket while the sniffer read it", async () => {
@@ -89,6 +82,5 @@ describe("#10 a connection that speaks first while the server closes", () => {
     await call.closed;
     call.session.destroy();
     await closed;
-    expect(uncaught).toEqual([]);
   });
 });
