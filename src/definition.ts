@@ -18,6 +18,24 @@ export interface Serializer<In, Out = In> {
    * (the 5-byte frame header), so framing a message costs no second buffer and copy.
    */
   serializeReserving?(value: In, reservedBytes: number): Uint8Array;
+  /**
+   * Optional: a buffer that several messages are serialized into one after the other, so a stream
+   * writes the messages that are ready at once as one buffer (codec/frame-batch.ts).
+   */
+  createBatch?(): SerializerBatch<In>;
+}
+
+/** Messages serialized one after the other into one buffer (Serializer.createBatch). */
+export interface SerializerBatch<In> {
+  /** The bytes appended so far, reserved ones included. */
+  readonly length: number;
+  /**
+   * Appends `reservedBytes` bytes for the caller (a frame header), then `value`; returns the
+   * value's length. Throws as `serialize` does, and then appends nothing.
+   */
+  append(value: In, reservedBytes: number): number;
+  /** Everything appended, in one buffer; the batch is empty afterwards. */
+  finish(): Uint8Array;
 }
 
 /**

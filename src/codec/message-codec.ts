@@ -18,9 +18,11 @@ export function serializeMessage<In>(serializer: Serializer<In, unknown>, value:
   }
 }
 
-// A value that does not fit its message type is the caller's mistake (INVALID_ARGUMENT, as grpc-go's
-// marshalling errors on the client); anything else the serializer throws is INTERNAL.
-function serializeError(error: unknown): GrpcError {
+/**
+ * What a serializer's throw becomes: a value that does not fit its message type is the caller's
+ * mistake (INVALID_ARGUMENT, as grpc-go's marshalling errors on the client); anything else INTERNAL.
+ */
+export function serializeError(error: unknown): GrpcError {
   if (error instanceof InvalidMessageError) {
     return new GrpcError(Status.INVALID_ARGUMENT, `message does not fit its type: ${error.message}`, undefined, { cause: error });
   }
@@ -74,7 +76,8 @@ export function frameMessage(
   });
 }
 
-function checkSendSize(bytes: number, maxSendBytes: number): void {
+/** Throws RESOURCE_EXHAUSTED for a message of `bytes` past `maxSendBytes`. */
+export function checkSendSize(bytes: number, maxSendBytes: number): void {
   if (bytes > maxSendBytes) {
     throw new GrpcError(Status.RESOURCE_EXHAUSTED, `sent message of ${bytes} bytes, limit is ${maxSendBytes}`);
   }

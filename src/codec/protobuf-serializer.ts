@@ -1,7 +1,8 @@
 import protobuf from "protobufjs";
 import type { Field, Type } from "protobufjs";
-import type { Serializer } from "../definition.js";
+import type { Serializer, SerializerBatch } from "../definition.js";
 import { messageChecker } from "./message-check.js";
+import { defaultsFiller, type DefaultsFiller } from "./message-defaults.js";
 
 /**
  * How decoded messages look to users, here and nowhere else: lowerCamel field names (the proto3
@@ -19,9 +20,7 @@ export const TO_OBJECT_OPTIONS = {
 
 /**
  * What deserialize asks protobufjs for: TO_OBJECT_OPTIONS without the defaults, which
- * `fillDefaults` adds afterwards from a plan made once per type. protobufjs's own defaults give
- * every absent bytes field a new empty Buffer (a new ArrayBuffer each), a large share of a
- * streaming receiver's CPU; the plan shares one empty Buffer instead.
+ * message-defaults.ts adds afterwards (sharing one empty Buffer for absent bytes fields).
  */
 const DECODE_OPTIONS = { ...TO_OBJECT_OPTIONS, defaults: false } as const;
 
@@ -39,7 +38,9 @@ export function createProtobufSerializer<In = unknown, Out = In>(type: Type): Se
     (check ??= messageChecker(type))(value);
     return type.fromObject(value as Record<string, unknown>);
   };
-  let plan: DefaultsPlan | undefined; // made on first use: the types it refers to may still be resolving
+  let fill: DefaultsFiller | undefined; // made on first use: the types it refers to may still be resolving
+  // One reader for every message: deserialize runs to completion before the next one starts.
+  const reader = new CheckedBufferReader(EMPTY_BUFFER);
   return {
     serialize(value: In): Uint8Array {
       return type.encode(toMessage(value)).finish();
@@ -47,19 +48,93 @@ export function createProtobufSerializer<In = unknown, Out = In>(type: Type): Se
     serializeReserving(value: In, reservedBytes: number): Uint8Array {
       // Placeholder bytes written first; protobufjs then allocates and fills one buffer in finish().
       const writer = protobuf.Writer.create();
-      let remaining = reservedBytes;
-      for (; remaining >= 4; remaining -= 4) writer.fixed32(0);
-      for (; remaining > 0; remaining--) writer.uint32(0);
+      reserve(writer, reservedBytes);
       return type.encode(toMessage(value), writer).finish();
     },
+    createBatch(): SerializerBatch<In> {
+      // One protobufjs writer for every message: one buffer allocated in finish() for all of them.
+      const writer = protobuf.Writer.create();
+      return {
+        get length() {
+          return writer.len;
+        },
+        append(value: In, reservedBytes: number): number {
+          const message = toMessage(value); // throws (before anything is written) for a value that does not fit
+          const end = writerEnd(writer);
+          try {
+            reserve(writer, reservedBytes);
+            const start = writer.len;
+            type.encode(message, writer);
+            return writer.len - start;
+          } catch (error) {
+            // A message instance the checker does not see can still fail half-way (a number in a
+            // string field): cut off what it wrote, so the messages before it stay whole.
+            truncateWriter(writer, end);
+            throw error;
+          }
+        },
+        finish(): Uint8Array {
+          const bytes = writer.finish();
+          writer.reset();
+          return bytes;
+        },
+      };
+    },
     deserialize(bytes: Uint8Array): Out {
-      const reader = Buffer.isBuffer(bytes) ? new CheckedBufferReader(bytes) : bytes;
-      const object = type.toObject(type.decode(reader), DECODE_OPTIONS);
-      fillDefaults(object, (plan ??= defaultsPlan(type)));
+      let decoded: protobuf.Message;
+      if (Buffer.isBuffer(bytes)) {
+        reader.buf = bytes;
+        reader.pos = 0;
+        reader.len = bytes.length;
+        try {
+          decoded = type.decode(reader);
+        } finally {
+          reader.buf = EMPTY_BUFFER; // holds no message's bytes after it is read
+        }
+      } else decoded = type.decode(bytes);
+      const object = type.toObject(decoded, DECODE_OPTIONS);
+      (fill ??= defaultsFiller(type))(object);
       return object as Out;
     },
   };
 }
+
+/** Where a protobufjs Writer ends: its list of operations (fork() starts a new one), the length, its fork() stack. */
+interface WriterEnd {
+  readonly head: object;
+  readonly tail: WriterOperation;
+  readonly len: number;
+  readonly states: object | null;
+}
+
+/** One queued write of protobufjs's Writer (Writer.Op, a linked list from `head` to `tail`). */
+interface WriterOperation {
+  next: WriterOperation | undefined;
+}
+
+function writerEnd(writer: protobuf.Writer): WriterEnd {
+  return { head: writer.head, tail: writer.tail as WriterOperation, len: writer.len, states: writer.states };
+}
+
+/** Drops every operation queued after `end`, and the forks of a nested message left open (Writer.reset() only returns to a fork()). */
+function truncateWriter(writer: protobuf.Writer, end: WriterEnd): void {
+  end.tail.next = undefined;
+  writer.head = end.head;
+  writer.tail = end.tail;
+  writer.len = end.len;
+  writer.states = end.states;
+}
+
+/** Writes `bytes` zero bytes, the room a caller fills in afterwards (a frame header). */
+function reserve(writer: protobuf.Writer, bytes: number): void {
+  let remaining = bytes;
+  for (; remaining >= 4; remaining -= 4) writer.fixed32(0);
+  for (; remaining > 0; remaining--) writer.uint32(0);
+}
+
+const EMPTY_BUFFER = Buffer.alloc(0);
+
+type BufferWithUtf8Slice = Buffer & { utf8Slice(start: number, end: number): string };
 
 /**
  * protobufjs's BufferReader (used for every Buffer, i.e. all bytes node:http2 receives) reads a
@@ -72,82 +147,7 @@ class CheckedBufferReader extends protobuf.BufferReader {
     const start = this.pos;
     if (start + length > this.len) throw new RangeError(`index out of range: ${start} + ${length} > ${this.len}`);
     this.pos = start + length;
-    return (this.buf as Buffer).toString("utf8", start, this.pos);
-  }
-}
-
-/** The empty default of every absent bytes field without a proto2 default, shared by all messages. */
-const EMPTY_BYTES = Buffer.alloc(0);
-
-/**
- * What `toObject({defaults: true})` adds to one message of a type, as converter.js generates it:
- * [] for repeated fields, {} for maps, the (proto2 or zero) default for other fields outside
- * oneofs (null for messages), and the nested message fields whose present values need the same.
- */
-interface DefaultsPlan {
-  /** Immutable defaults: strings, numbers, booleans, null, the shared empty Buffer. */
-  readonly values: ReadonlyArray<readonly [name: string, value: unknown]>;
-  readonly arrays: readonly string[];
-  readonly maps: readonly string[];
-  /** Fields whose proto2 default is non-empty bytes: a new Buffer each time, as protobufjs does. */
-  readonly bytes: ReadonlyArray<readonly [name: string, value: number[]]>;
-  readonly messages: ReadonlyArray<readonly [name: string, shape: "single" | "repeated" | "map", type: Type]>;
-}
-
-const plans = new WeakMap<Type, DefaultsPlan>();
-
-function defaultsPlan(type: Type): DefaultsPlan {
-  let plan = plans.get(type);
-  if (plan === undefined) {
-    plan = makeDefaultsPlan(type);
-    plans.set(type, plan);
-  }
-  return plan;
-}
-
-function makeDefaultsPlan(type: Type): DefaultsPlan {
-  const values: [string, unknown][] = [];
-  const arrays: string[] = [];
-  const maps: string[] = [];
-  const bytes: [string, number[]][] = [];
-  const messages: [string, "single" | "repeated" | "map", Type][] = [];
-  for (const field of type.fieldsArray) {
-    field.resolve();
-    if (field.resolvedType instanceof protobuf.Type) {
-      messages.push([field.name, field.map ? "map" : field.repeated ? "repeated" : "single", field.resolvedType]);
-    }
-    if (field.partOf) continue; // a oneof member (or proto3 optional) appears only when set
-    if (field.repeated) arrays.push(field.name);
-    else if (field.map) maps.push(field.name);
-    else if (field.bytes && (field.typeDefault as Uint8Array).length > 0) bytes.push([field.name, Array.from(field.typeDefault as Uint8Array)]);
-    else values.push([field.name, scalarDefault(field)]);
-  }
-  return { values, arrays, maps, bytes, messages };
-}
-
-/** The default converter.js writes for a singular field with options {longs: String, enums: String}. */
-function scalarDefault(field: Field): unknown {
-  const typeDefault: unknown = field.typeDefault;
-  if (field.resolvedType instanceof protobuf.Enum) return field.resolvedType.valuesById[typeDefault as number];
-  if (field.long) {
-    const long = typeDefault as { low: number; high: number; unsigned: boolean };
-    return new protobuf.util.Long(long.low, long.high, long.unsigned).toString();
-  }
-  if (field.bytes) return EMPTY_BYTES;
-  // converter.js embeds the default as JSON (%j), so e.g. a proto2 `[default = inf]` becomes null.
-  return typeDefault === undefined ? undefined : JSON.parse(JSON.stringify(typeDefault));
-}
-
-function fillDefaults(object: Record<string, unknown>, plan: DefaultsPlan): void {
-  for (const [name, value] of plan.values) if (object[name] === undefined) object[name] = value;
-  for (const name of plan.arrays) if (object[name] === undefined) object[name] = [];
-  for (const name of plan.maps) if (object[name] === undefined) object[name] = {};
-  for (const [name, value] of plan.bytes) if (object[name] === undefined) object[name] = protobuf.util.newBuffer(value);
-  for (const [name, shape, type] of plan.messages) {
-    const value = object[name];
-    if (value === undefined || value === null) continue;
-    if (shape === "single") fillDefaults(value as Record<string, unknown>, defaultsPlan(type));
-    else if (shape === "repeated") for (const element of value as Record<string, unknown>[]) fillDefaults(element, defaultsPlan(type));
-    else for (const element of Object.values(value as Record<string, Record<string, unknown>>)) fillDefaults(element, defaultsPlan(type));
+    // utf8Slice is what toString("utf8") ends in, without its argument checks (protobufjs calls it too).
+    return (this.buf as BufferWithUtf8Slice).utf8Slice(start, this.pos);
   }
 }

@@ -27,7 +27,11 @@ export function encodeResponse(
   try {
     return encodeMessage(serializer, value, compression, maxSendBytes);
   } catch (error) {
-    if (error instanceof GrpcError && error.cause instanceof InvalidMessageError) throw new InvalidResponseError(error.cause);
-    throw error;
+    throw asResponseError(error);
   }
+}
+
+/** What an encoding error becomes for a response: InvalidResponseError for one that does not fit its type, else itself. */
+export function asResponseError(error: unknown): unknown {
+  return error instanceof GrpcError && error.cause instanceof InvalidMessageError ? new InvalidResponseError(error.cause) : error;
 }

@@ -52,18 +52,18 @@ async function sendSingle(call: ServerCall, response: unknown): Promise<void> {
 }
 
 /**
- * Writes every response and then the OK status, or the error the iterable throws. When the call
- * ends early (cancel, deadline), the loop breaks and `for await` returns the iterable, running
- * the handler's finally blocks.
+ * Sends every response and then the OK status, or the error the iterable throws. The responses
+ * ready in one turn go out in one write (ServerCall.send); the next one is pulled only while the
+ * stream takes more, so a slow reader stops the handler at its yield. When the call ends early
+ * (cancel, deadline), the loop breaks and `for await` returns the iterable, running the handler's
+ * finally blocks.
  */
 async function sendAll(call: ServerCall, responses: unknown): Promise<void> {
   try {
     for await (const message of responses as AsyncIterable<unknown> | Iterable<unknown>) {
       if (call.isFinished) break;
-      const encoded = call.encode(message);
-      const frame = encoded instanceof Promise ? await encoded : encoded;
-      if (call.isFinished) break;
-      if (!call.write(frame)) await call.stream.drained();
+      const sent = call.send(message);
+      if (!(sent instanceof Promise ? await sent : sent) && !call.isFinished) await call.drained();
       if (call.isFinished) break;
     }
     call.finishOk();

@@ -11,7 +11,8 @@ import type { ServerCallStream } from "../transport/server-call-stream.js";
 import type { ServerCallContext } from "./call-context.js";
 import { HandlerContext } from "./handler-context.js";
 import type { IncomingMessages } from "./incoming-messages.js";
-import { encodeResponse } from "./invalid-response.js";
+import { FrameBatch } from "../codec/frame-batch.js";
+import { asResponseError, encodeResponse } from "./invalid-response.js";
 import { ResponseCompression } from "./response-compression.js";
 import type { MessageSerializers } from "./router.js";
 
@@ -55,6 +56,11 @@ export class ServerCall {
   #disarmDeadline: (() => void) | undefined;
   // Created only when the server or the call asks for compression.
   #compression: ResponseCompression | undefined;
+  // The responses of a stream sent in this turn of the event loop, written together (send()).
+  #batch: FrameBatch<unknown> | undefined;
+  #isFlushScheduled = false;
+  /** The stream refused more when the batch was last written: send() answers false until drained(). */
+  #isStreamFull = false;
 
   constructor(
     stream: ServerCallStream,
@@ -101,7 +107,8 @@ export class ServerCall {
 
   /** Sends the response headers now (merging `metadata`); throws FAILED_PRECONDITION if already sent. */
   sendHeader(metadata?: Metadata): void {
-    if (this.stream.hasSentHeaders || this.isFinished) throw new GrpcError(Status.FAILED_PRECONDITION, "response headers were sent already");
+    // A response waiting in the batch counts as sent: it was, before batching, and must stay so.
+    if (this.stream.hasSentHeaders || this.isFinished || (this.#batch?.messageCount ?? 0) > 0) throw new GrpcError(Status.FAILED_PRECONDITION, "response headers were sent already");
     if (metadata !== undefined) this.header.merge(metadata);
     this.#sendHeaders();
   }
@@ -117,19 +124,70 @@ export class ServerCall {
     return encodeResponse(this.#responseSerializer, message, compression, this.config.maxSendMessageBytes);
   }
 
-  /** Writes one response frame (headers first if none went out); false: await drained(). */
-  write(frame: Uint8Array): boolean {
-    if (!this.stream.hasSentHeaders && this.#needsHeaderBlock()) this.#sendHeaders();
+  /** Writes one response frame after the batched ones (nothing once the call ended: a late compression); false: await drained(). */
+  #write(frame: Uint8Array): boolean {
+    if (this.isFinished) return false;
+    if (this.#batch !== undefined && this.#batch.messageCount > 0) this.flush();
     this.observation?.onMessageSent?.(frame.length - FRAME_HEADER_BYTES);
-    return this.stream.sendFrame(frame);
+    return this.#writeFrames(frame, 1);
   }
 
-  /** Ends the call with OK, sending `lastFrame` (if any) and the trailers; Trailers-Only when nothing was sent. */
+  /**
+   * Sends one response of a stream. Uncompressed responses sent in the same turn of the event loop
+   * are serialized into one buffer and written together when the turn ends (or at BATCH_BYTES), so
+   * a burst of small messages costs one write, not one each; compressed ones are written one by
+   * one. False (or a promise of false) when the caller should await drained() first; throws
+   * InvalidResponseError or RESOURCE_EXHAUSTED for a response it cannot send.
+   */
+  send(message: unknown): boolean | Promise<boolean> {
+    if (this.#isCompressing()) {
+      const encoded = this.encode(message);
+      return encoded instanceof Promise ? encoded.then((frame) => this.#write(frame)) : this.#write(encoded);
+    }
+    const batch = (this.#batch ??= new FrameBatch(this.#responseSerializer, this.config.maxSendMessageBytes));
+    let length: number;
+    try {
+      length = batch.add(message);
+    } catch (error) {
+      throw asResponseError(error);
+    }
+    this.observation?.onMessageSent?.(length);
+    if (batch.byteLength >= BATCH_BYTES) return this.flush();
+    if (!this.#isFlushScheduled) {
+      this.#isFlushScheduled = true;
+      process.nextTick(flushAtTurnEnd, this);
+    }
+    return !this.#isStreamFull;
+  }
+
+  /** Writes the batched responses now; false when the stream is full (await drained()). */
+  flush(): boolean {
+    const batch = this.#batch;
+    if (batch === undefined || batch.messageCount === 0) return !this.#isStreamFull;
+    const messages = batch.messageCount;
+    const frames = batch.take() as Uint8Array;
+    if (!this.isFinished) this.#isStreamFull = !this.#writeFrames(frames, messages);
+    return !this.#isStreamFull;
+  }
+
+  /** Resolves once the batched responses are written and the stream can take more, or has ended. */
+  async drained(): Promise<void> {
+    if (this.flush()) return;
+    await this.stream.drained();
+    this.#isStreamFull = false;
+  }
+
+  /** Ends the call with OK, sending the batched responses and `lastFrame` (if any) and the trailers; Trailers-Only when nothing was sent. */
   finishOk(lastFrame?: Uint8Array): void {
     if (this.isFinished) return;
+    if (lastFrame !== undefined) this.observation?.onMessageSent?.(lastFrame.length - FRAME_HEADER_BYTES);
+    try {
+      this.flush(); // the batched responses go out before the status
+    } catch (error) {
+      return this.fail(error);
+    }
     this.isFinished = true;
     if (lastFrame !== undefined && !this.stream.hasSentHeaders && this.#needsHeaderBlock()) this.#sendHeaders();
-    if (lastFrame !== undefined) this.observation?.onMessageSent?.(lastFrame.length - FRAME_HEADER_BYTES);
     const sendError = this.stream.finish(undefined, this.#trailer, this.#header, lastFrame);
     if (sendError !== undefined) this.#report(sendError);
     this.#complete(undefined);
@@ -143,11 +201,31 @@ export class ServerCall {
     if (this.isFinished) return;
     const status = GrpcError.from(error);
     if (isFromUserCode) this.#report(error);
+    try {
+      this.flush(); // responses sent before the error still go out, ahead of its status
+    } catch {
+      // Node refused the headers or the write: the status below still ends the call.
+    }
     this.isFinished = true;
     this.#abort(status);
     const sendError = this.stream.finish(status, this.#trailer, this.#header);
     if (sendError !== undefined) this.#report(sendError);
     this.#complete(status);
+  }
+
+  /** The turn in which responses were batched has ended: write them. */
+  onTurnEnd(): void {
+    this.#isFlushScheduled = false;
+    try {
+      this.flush();
+    } catch (error) {
+      this.fail(error); // in a tick of its own, a throw would take the process down
+    }
+  }
+
+  #writeFrames(frames: Uint8Array, messages: number): boolean {
+    if (!this.stream.hasSentHeaders && this.#needsHeaderBlock()) this.#sendHeaders();
+    return this.stream.sendFrame(frames, messages);
   }
 
   #onDeadline(): void {
@@ -208,6 +286,14 @@ export class ServerCall {
 }
 
 const CALL_COMPLETED = new GrpcError(Status.CANCELLED, "call completed");
+
+// A batch is written once it holds this much (a stream's default highWaterMark), so a handler that
+// yields without pausing stops at its yield once the stream is full, as with one write per message.
+const BATCH_BYTES = 16 * 1024;
+
+function flushAtTurnEnd(call: ServerCall): void {
+  call.onTurnEnd();
+}
 
 function ignoreHookFailure(): void {
   // An async onCallError that rejects is the hook's own problem, never an unhandled rejection.

@@ -39,8 +39,8 @@ export class SocketCounters {
     else this.streamsFailed++;
   }
 
-  messageSent(): void {
-    this.messagesSent++;
+  messageSent(count = 1): void {
+    this.messagesSent += count;
     this.lastMessageSentAt = Date.now();
   }
 

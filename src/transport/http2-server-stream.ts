@@ -140,10 +140,10 @@ export class Http2ServerStream implements ServerCallStream {
     this.#stream.respond(headers, WAIT_FOR_TRAILERS);
   }
 
-  sendFrame(frame: Uint8Array): boolean {
+  sendFrame(frames: Uint8Array, messages = 1): boolean {
     if (!this.#hasSentHeaders) this.sendHeaders(undefined, undefined);
-    if (isCountingSockets()) countersOfSession(this.#stream.session)?.messageSent();
-    return this.#stream.write(frame);
+    if (isCountingSockets()) countersOfSession(this.#stream.session)?.messageSent(messages);
+    return this.#stream.write(frames);
   }
 
   drained(): Promise<void> {

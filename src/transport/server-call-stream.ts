@@ -65,11 +65,12 @@ export interface ServerCallStream {
   /** Sends the response headers now: `metadata`, and `encoding` naming the responses' compression. */
   sendHeaders(metadata: Metadata | undefined, encoding: string | undefined): void;
   /**
-   * Writes one framed response message (the 5-byte header and its payload, framing/frame.ts),
-   * sending default headers first if none went out; returns false when the caller should await
-   * drained() before the next (backpressure).
+   * Writes framed response messages (each the 5-byte header and its payload, framing/frame.ts;
+   * `messages` of them, 1 unless given, one after the other in `frames`), sending default headers
+   * first if none went out; returns false when the caller should await drained() before the next
+   * (backpressure).
    */
-  sendFrame(frame: Uint8Array): boolean;
+  sendFrame(frames: Uint8Array, messages?: number): boolean;
   /** Resolves when the stream can take more frames, or has ended. */
   drained(): Promise<void>;
   /**

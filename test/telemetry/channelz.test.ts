@@ -35,6 +35,9 @@ async function channelzServer(options: { credentials?: ReturnType<typeof serverT
           if (request.message === "fail") throw new GrpcError(Status.NOT_FOUND, "nothing here");
           return { message: request.message };
         },
+        async *serverStream(request) {
+          for (let i = 0; i < request.count; i++) yield { index: i };
+        },
       });
     },
     {},
@@ -127,6 +130,21 @@ describe("#15 channelz", () => {
     const summary = (await channelz.getSocket({ socketId: rest.socketRef?.[0]?.socketId, summary: true })) as { socket?: { data?: object; remote?: object } };
     expect(summary.socket?.data).toBeDefined();
     expect(summary.socket?.remote).toBeFalsy();
+  });
+
+  it("counts every message of a server stream on the server's socket, though the burst goes out in one write", async () => {
+    const started = await channelzServer();
+    const echo = track(createClient(Echo, { address: started.address }));
+    let received = 0;
+    for await (const _ of echo.serverStream({ count: 50 })) received++;
+    expect(received).toBe(50);
+    const channelz = track(createClient(Channelz, { address: started.address }));
+    const { server: servers } = (await channelz.getServers({})) as { server?: { ref?: Ref; listenSocket?: Ref[] }[] };
+    const serverId = servers?.find((candidate) => candidate.listenSocket?.length === 1)?.ref?.serverId;
+    const sockets = (await channelz.getServerSockets({ serverId })) as { socketRef?: Ref[] };
+    const data = await Promise.all((sockets.socketRef ?? []).map(async (ref) => ((await channelz.getSocket({ socketId: ref.socketId })) as { socket?: { data?: Record<string, string> } }).socket?.data));
+    // Echo's connection: one stream, one request in, fifty replies out.
+    expect(data).toContainEqual(expect.objectContaining({ streamsStarted: "1", messagesReceived: "1", messagesSent: "50" }));
   });
 
   it("answers NOT_FOUND for ids it does not know, and forgets closed channels", async () => {
