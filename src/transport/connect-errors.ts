@@ -50,7 +50,7 @@ export function connectErrorJson(error: GrpcError): { code: string; message?: st
   const details = error.statusDetails;
   if (details.length > 0) {
     // The type is the Any's type URL without its host part: "type.googleapis.com/google.rpc.ErrorInfo" → "google.rpc.ErrorInfo".
-    json.details = details.map((any) => ({ type: any.typeUrl.slice(any.typeUrl.lastIndexOf("/") + 1), value: encodeBinaryValue(any.value) }));
+    json.details = details.map((detail) => ({ type: detail.typeUrl.slice(detail.typeUrl.lastIndexOf("/") + 1), value: encodeBinaryValue(detail.value) }));
   }
   return json;
 }
