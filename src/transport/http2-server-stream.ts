@@ -12,37 +12,27 @@ import { isCountingSockets } from "../telemetry/socket-counters.js";
 import type { FrameReceiver, MessageCodecName, ServerCallStream, WireProtocol } from "./server-call-stream.js";
 import { errorTrailers, okTrailers } from "./status-trailers.js";
 import { peerCertificateOf } from "./tls.js";
+import { formatPeer } from "./http-exchange.js";
+import { attachStreamOwner, routeRequestData, type Http2StreamOwner } from "./http2-stream-owner.js";
+import type { Http2StreamSettings } from "./http2-stream-settings.js";
 
 const { NGHTTP2_CANCEL, NGHTTP2_INTERNAL_ERROR, NGHTTP2_NO_ERROR } = http2.constants;
 const WAIT_FOR_TRAILERS = Object.freeze({ waitForTrailers: true });
 const END_STREAM = Object.freeze({ endStream: true });
 
-/** What every gRPC stream of one server shares. */
-export interface Http2StreamSettings {
-  readonly maxReceiveMessageBytes: number;
-  /** The grpc-accept-encoding every response advertises (the encodings the server decodes). */
-  readonly acceptEncoding: string;
-  /** The response headers of a call with no metadata and no compression, made once (node:http2 copies them). */
-  readonly plainResponseHeaders: Readonly<OutgoingHeaderValues>;
-  /** True while the server shuts down: a stream closed now was cut by the server (UNAVAILABLE), not cancelled. */
-  readonly isShuttingDown: () => boolean;
-}
-
-const OWNER = Symbol("h2grpc.http2ServerStream");
-type OwnedStream = http2.ServerHttp2Stream & { [OWNER]?: Http2ServerStream };
-
 /**
  * A gRPC call over one HTTP/2 stream (PROTOCOL-HTTP2), as the server pipeline sees it
  * (ServerCallStream): request frames out of DATA, response headers, frames, and trailers or a
  * Trailers-Only response; a client reset or a lost connection becomes one abort. Stream events
- * reach it through shared functions that find it on the stream: no closure per call.
+ * reach it through shared functions that find it on the stream (http2-stream-owner.ts): no
+ * closure per call.
  */
-export class Http2ServerStream implements ServerCallStream {
+export class Http2ServerStream implements ServerCallStream, Http2StreamOwner {
   readonly protocol: WireProtocol = "grpc";
   readonly codec: MessageCodecName;
   readonly path: string;
   readonly timeoutMs: number | undefined;
-  readonly #stream: OwnedStream;
+  readonly #stream: http2.ServerHttp2Stream;
   readonly #headers: http2.IncomingHttpHeaders;
   readonly #rawHeaders: RawHeaderList;
   readonly #settings: Http2StreamSettings;
@@ -70,11 +60,7 @@ export class Http2ServerStream implements ServerCallStream {
     this.path = headers[":path"] ?? "";
     this.timeoutMs = timeoutMs;
     this.#settings = settings;
-    this.#stream[OWNER] = this;
-    stream.on("close", onClose);
-    stream.on("aborted", onAborted);
-    stream.on("error", ignoreStreamError);
-    stream.on("wantTrailers", onWantTrailers);
+    attachStreamOwner(stream, this);
     if (isCountingSockets()) countersOfSession(stream.session)?.streamStarted(false);
   }
 
@@ -94,8 +80,7 @@ export class Http2ServerStream implements ServerCallStream {
 
   get peer(): string {
     const socket = this.#stream.session?.socket;
-    const address = socket?.remoteAddress ?? "unknown";
-    return address.includes(":") ? `[${address}]:${socket?.remotePort}` : `${address}:${socket?.remotePort}`;
+    return formatPeer(socket?.remoteAddress, socket?.remotePort);
   }
 
   get peerCertificate(): PeerCertificate | undefined {
@@ -110,8 +95,7 @@ export class Http2ServerStream implements ServerCallStream {
   receive(receiver: FrameReceiver): void {
     this.#receiver = receiver;
     this.#decoder = new FrameDecoder(this.#settings.maxReceiveMessageBytes);
-    this.#stream.on("data", onData);
-    this.#stream.on("end", onEnd);
+    routeRequestData(this.#stream);
   }
 
   pauseReceiving(): void {
@@ -273,44 +257,4 @@ export class Http2ServerStream implements ServerCallStream {
     }
     if (!this.#stream.readableEnded) resetAfterStatus(this.#stream, this.#resetCode);
   }
-
-  release(): void {
-    this.#stream[OWNER] = undefined;
-  }
-}
-
-/** The Http2ServerStream `stream` carries, while it is open. */
-export function serverStreamOf(stream: http2.ServerHttp2Stream): Http2ServerStream | undefined {
-  return (stream as OwnedStream)[OWNER];
-}
-
-/** The response headers of a call with no metadata and no compression, for Http2StreamSettings. */
-export function plainResponseHeaders(acceptEncoding: string): Readonly<OutgoingHeaderValues> {
-  return Object.freeze({ ":status": 200, "content-type": GRPC_CONTENT_TYPE, "grpc-accept-encoding": acceptEncoding });
-}
-
-function onData(this: OwnedStream, chunk: Buffer): void {
-  this[OWNER]?.onData(chunk);
-}
-
-function onEnd(this: OwnedStream): void {
-  this[OWNER]?.onEnd();
-}
-
-function onAborted(this: OwnedStream): void {
-  this[OWNER]?.onPeerGone();
-}
-
-function onClose(this: OwnedStream): void {
-  const owner = this[OWNER];
-  owner?.onPeerGone();
-  owner?.release();
-}
-
-function onWantTrailers(this: OwnedStream): void {
-  this[OWNER]?.sendPendingTrailers();
-}
-
-function ignoreStreamError(): void {
-  // Stream errors (a reset client, a write after close) end the call through 'close'.
 }

@@ -7,7 +7,8 @@ import { acceptGrpcStream, type GrpcStreamLimits } from "./grpc-request-check.js
 import { Http1Connections } from "./http1-connections.js";
 import { Http1Exchange } from "./http1-exchange.js";
 import { Http2Exchange } from "./http2-exchange.js";
-import { plainResponseHeaders, serverStreamOf } from "./http2-server-stream.js";
+import { streamOwnerOf } from "./http2-stream-owner.js";
+import { plainResponseHeaders } from "./http2-stream-settings.js";
 import type { HttpCallStream } from "./http-call-stream.js";
 import { sniffProtocol } from "./protocol-sniffer.js";
 import { dispatchExchange, type DispatchConfig } from "./request-dispatch.js";
@@ -292,7 +293,7 @@ export class ServerListener {
       // Calls still running end with a status of their own (UNAVAILABLE), written now; Node's
       // native write of this tick runs before JS immediates, so one immediate lets it go out.
       const shuttingDown = new GrpcError(Status.UNAVAILABLE, "server is shutting down");
-      for (const stream of [...this.#streams]) serverStreamOf(stream)?.abort(shuttingDown);
+      for (const stream of [...this.#streams]) streamOwnerOf(stream)?.abort(shuttingDown);
       for (const call of [...this.#browserCalls]) call.abort(shuttingDown);
       await new Promise((resolve) => setImmediate(resolve));
     }
