@@ -14,23 +14,17 @@ import { sniffProtocol } from "./protocol-sniffer.js";
 import { dispatchExchange, type DispatchConfig } from "./request-dispatch.js";
 import type { ServerCallStream } from "./server-call-stream.js";
 import type { SocketSnapshot } from "../telemetry/channelz-registry.js";
-import { countersOfSession } from "./session-counters.js";
-import { snapshotListenSocket, snapshotSocket } from "./socket-snapshot.js";
-import { isObserving, reportConnection } from "../telemetry/observers.js";
+import { snapshotListenSocket } from "./socket-snapshot.js";
 import { secureServerOptions, type ServerCredentials } from "./tls.js";
-import { watchSession, type KeepalivePolicy } from "./server-keepalive.js";
+import { ServerConnections, type ConnectionPolicy } from "./server-connections.js";
 import { REUSE_PORT_LISTEN_OPTIONS, reusePortUnsupportedReason } from "./reuse-port.js";
 
-
 /** HTTP/2 settings and connection policy of a listener. */
-export interface ListenerSettings {
+export interface ListenerSettings extends ConnectionPolicy {
   /** SETTINGS_MAX_CONCURRENT_STREAMS; unlimited when undefined. */
   readonly maxConcurrentStreams?: number | undefined;
   /** SETTINGS_MAX_HEADER_LIST_SIZE, in bytes. */
   readonly maxHeaderListBytes: number;
-  readonly keepalive: KeepalivePolicy;
-  /** Close a connection whose client has not sent its preface and SETTINGS this long after connecting (or after TLS). */
-  readonly prefaceTimeoutMs: number;
   /** Incoming RST_STREAM rate limit (rapid-reset protection): a burst of this many resets, then `streamResetRate` a second. */
   readonly streamResetBurst: number;
   readonly streamResetRate: number;
@@ -39,11 +33,6 @@ export interface ListenerSettings {
   /** The grpc-accept-encoding every response advertises. */
   readonly acceptEncoding: string;
 }
-
-// The preface timer of a connection, kept on its socket: a session's `socket` is a proxy that
-// forwards property reads to the socket, so the session finds the timer of its own connection.
-const PREFACE_TIMER = Symbol("h2grpc.prefaceTimer");
-type TimedSocket = Socket & { [PREFACE_TIMER]?: NodeJS.Timeout };
 
 /** Receives every call the listener accepted, whatever protocol carried it. */
 export type CallListener = (call: ServerCallStream) => void;
@@ -56,18 +45,16 @@ export type BrowserDispatch = Pick<DispatchConfig, "lookupMethod" | "cors" | "ht
  * HTTP/2 and HTTP/1.1 on the same port, the sessions and connections they accept, the requests it
  * judges and hands up as calls (gRPC over HTTP/2; gRPC-Web and Connect over either, through
  * request-dispatch.ts), and graceful shutdown (GOAWAY, grace period, then the calls still running
- * end with UNAVAILABLE). Knows nothing of messages.
+ * end with UNAVAILABLE). The connections themselves are server-connections.ts's. Knows nothing of
+ * messages.
  */
 export class ServerListener {
   readonly #onCall: CallListener;
   readonly #settings: ListenerSettings;
   readonly #streamLimits: GrpcStreamLimits;
   readonly #dispatch: DispatchConfig;
-  readonly #http1: Http1Connections;
+  readonly #connections: ServerConnections;
   readonly #servers: (http2.Http2SecureServer | net.Server)[] = [];
-  readonly #sessions = new Set<http2.ServerHttp2Session>();
-  // Every TCP connection, with or without a session: see #shutDown.
-  readonly #sockets = new Set<Socket>();
   // Streams still open, so that close() can end their calls at the end of the grace period.
   readonly #streams = new Set<http2.ServerHttp2Stream>();
   // gRPC-Web and Connect calls still open, over either HTTP version.
@@ -87,7 +74,8 @@ export class ServerListener {
         call.onFinished(() => this.#browserCalls.delete(call));
       },
     };
-    this.#http1 = new Http1Connections((request, response) => dispatchExchange(new Http1Exchange(request, response), this.#dispatch), settings.maxHeaderListBytes);
+    const http1 = new Http1Connections((request, response) => dispatchExchange(new Http1Exchange(request, response), this.#dispatch), settings.maxHeaderListBytes);
+    this.#connections = new ServerConnections(settings, http1, () => this.#closing !== undefined);
     this.#streamLimits = {
       maxHeaderListBytes: settings.maxHeaderListBytes,
       maxReceiveMessageBytes: settings.maxReceiveMessageBytes,
@@ -103,17 +91,14 @@ export class ServerListener {
 
   /** The open HTTP/2 connections. */
   get connectionCount(): number {
-    return this.#sessions.size;
+    return this.#connections.sessionCount;
   }
 
   /** channelz: the listening sockets and every open HTTP/2 connection. */
   channelzSockets(): { listen: SocketSnapshot[]; connections: SocketSnapshot[] } {
     return {
       listen: this.#servers.map((server) => snapshotListenSocket(server, server.address() as AddressInfo | string | null)),
-      connections: [...this.#sessions].flatMap((session) => {
-        const socket = session.socket as Socket | undefined;
-        return socket === undefined ? [] : [snapshotSocket(socket, countersOfSession(session))];
-      }),
+      connections: this.#connections.channelzSockets(),
     };
   }
 
@@ -148,15 +133,16 @@ export class ServerListener {
       streamResetBurst: this.#settings.streamResetBurst,
       streamResetRate: this.#settings.streamResetRate,
     };
+    const connections = this.#connections;
     let server: http2.Http2SecureServer | net.Server;
     let http2Server: http2.Http2Server | http2.Http2SecureServer;
     if (credentials.kind === "insecure") {
       // h2c with prior knowledge and HTTP/1.1 on one port: the first bytes say which (protocol-sniffer.ts).
       const plain = http2.createServer(options);
       server = net.createServer((socket) => {
-        this.#trackSocket(socket);
-        this.#armPrefaceTimer(socket);
-        sniffProtocol(socket, (h2) => plain.emit("connection", h2), (h1) => this.#acceptHttp1(h1));
+        connections.acceptSocket(socket);
+        connections.armPrefaceTimer(socket);
+        sniffProtocol(socket, (h2) => plain.emit("connection", h2), (h1) => connections.acceptHttp1(h1));
       });
       http2Server = plain;
     } else {
@@ -169,17 +155,17 @@ export class ServerListener {
         // hands over (allowHTTP1 would route HTTP/2 streams through node:http2's compatibility API too).
         ALPNCallback: ({ protocols }: { protocols: string[] }) => (protocols.includes("h2") ? "h2" : protocols.includes("http/1.1") ? "http/1.1" : undefined),
       });
-      secure.on("connection", (socket: Socket) => this.#trackSocket(socket));
+      secure.on("connection", (socket: Socket) => connections.acceptSocket(socket));
       // The TLS handshake is bounded by tls.Server's handshakeTimeout (120 s); the preface after it, by this.
-      secure.on("secureConnection", (socket: Socket) => this.#armPrefaceTimer(socket));
-      secure.on("unknownProtocol", (socket: Socket) => this.#acceptHttp1(socket));
+      secure.on("secureConnection", (socket: Socket) => connections.armPrefaceTimer(socket));
+      secure.on("unknownProtocol", (socket: Socket) => connections.acceptHttp1(socket));
       // A TLS handshake that fails (rogue certificate, plaintext client) concerns that client only.
       secure.on("tlsClientError", ignoreError);
       server = secure;
       http2Server = secure;
     }
     http2Server.on("stream", this.#trackStream);
-    http2Server.on("session", (session) => this.#track(session));
+    http2Server.on("session", (session) => connections.acceptSession(session));
     http2Server.on("sessionError", ignoreError);
     return new Promise((resolve, reject) => {
       const onError = (error: Error): void => reject(error);
@@ -197,10 +183,11 @@ export class ServerListener {
   readonly #untrackStream: (this: http2.ServerHttp2Stream) => void;
 
   readonly #trackStream = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, _flags: number, rawHeaders: string[]): void => {
-    if (this.#closing !== undefined && stream.session !== undefined && !this.#sessions.has(stream.session as http2.ServerHttp2Session)) {
-      // A connection that arrived while the server closes (#track): the call never ran, so
-      // REFUSED_STREAM lets the client retry it transparently (gRFC A6). (A stream the client
-      // reset before Node announced it has no session any more; it goes on, to be aborted.)
+    if (this.#closing !== undefined && stream.session !== undefined && !this.#connections.hasSession(stream.session as http2.ServerHttp2Session)) {
+      // A connection that arrived while the server closes (ServerConnections.acceptSession): the
+      // call never ran, so REFUSED_STREAM lets the client retry it transparently (gRFC A6). (A
+      // stream the client reset before Node announced it has no session any more; it goes on, to
+      // be aborted.)
       stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
       return;
     }
@@ -211,59 +198,6 @@ export class ServerListener {
     const call = acceptGrpcStream(stream, headers, rawHeaders, this.#streamLimits);
     if (call !== undefined) this.#onCall(call);
   };
-
-  // A connection that speaks HTTP/1.1: node:http bounds its requests from here on (header and keep-alive timeouts).
-  #acceptHttp1(socket: Socket): void {
-    clearTimeout((socket as TimedSocket)[PREFACE_TIMER]);
-    if (this.#closing !== undefined) {
-      socket.destroy();
-      return;
-    }
-    // node:http turns Nagle off (its noDelay option) only on connections it accepts itself; a
-    // response's headers and body are separate writes, and Nagle would hold the body until the
-    // client's delayed ACK of the headers (40 ms a call).
-    socket.setNoDelay(true);
-    this.#http1.accept(socket);
-  }
-
-  #trackSocket(socket: Socket): void {
-    if (this.#closing !== undefined) {
-      socket.destroy();
-      return;
-    }
-    this.#sockets.add(socket);
-    socket.once("close", () => this.#sockets.delete(socket));
-  }
-
-  // grpc-go's ConnectionTimeout: a client that connects and never speaks HTTP/2 would otherwise
-  // hold its socket forever (Node destroys no session before the client preface arrives).
-  #armPrefaceTimer(socket: TimedSocket): void {
-    const timer = setTimeout(() => socket.destroy(), this.#settings.prefaceTimeoutMs).unref();
-    socket[PREFACE_TIMER] = timer;
-    socket.once("close", () => clearTimeout(timer));
-  }
-
-  #track(session: http2.ServerHttp2Session): void {
-    if (this.#closing !== undefined) {
-      // Not now: Node replays the bytes the protocol sniffer read into the new session on the next
-      // tick (node:internal/http2/core, "Socket already has some buffered data"), through a handle
-      // that a destroy in this tick has removed, which throws uncaught. After that tick the streams
-      // the replay opened are refused (#trackStream), so their clients retry elsewhere.
-      process.nextTick(() => session.destroy());
-      return;
-    }
-    this.#sessions.add(session);
-    // RFC 9113 §3.4: the client's preface ends with a SETTINGS frame; once it arrived, the client speaks HTTP/2.
-    session.once("remoteSettings", () => clearTimeout((session.socket as TimedSocket)[PREFACE_TIMER]));
-    session.on("error", ignoreError);
-    session.once("close", () => this.#sessions.delete(session));
-    watchSession(session, this.#settings.keepalive);
-    if (isObserving()) {
-      const address = remoteAddressOf(session.socket);
-      reportConnection({ side: "server", kind: "ready", address });
-      session.once("close", () => isObserving() && reportConnection({ side: "server", kind: "closed", address }));
-    }
-  }
 
   /**
    * Stops accepting connections, sends GOAWAY (NO_ERROR) on every session, lets open streams run
@@ -278,15 +212,9 @@ export class ServerListener {
 
   async #shutDown(graceMs: number): Promise<void> {
     const serversClosed = this.#servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
-    const sessionsGone = [...this.#sessions].map(
-      (session) => new Promise<void>((resolve) => (session.destroyed ? resolve() : session.once("close", () => resolve()))),
-    );
-    sessionsGone.push(this.#http1.close());
-    // Http2Session.close sends GOAWAY with the last stream id and destroys the session once its
-    // open streams end (PROTOCOL-HTTP2 §Connection management: graceful shutdown).
-    for (const session of this.#sessions) session.close();
+    // GOAWAY (NO_ERROR) on every session; HTTP/1.1 connections close as their responses end.
+    const allGone = this.#connections.closeGracefully();
     let graceTimer: NodeJS.Timeout | undefined;
-    const allGone = Promise.all(sessionsGone);
     await Promise.race([allGone, new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, Math.max(0, graceMs))))]);
     clearTimeout(graceTimer);
     if (this.#streams.size > 0 || this.#browserCalls.size > 0) {
@@ -297,22 +225,13 @@ export class ServerListener {
       for (const call of [...this.#browserCalls]) call.abort(shuttingDown);
       await new Promise((resolve) => setImmediate(resolve));
     }
-    // The sockets are closed, not the sessions: Http2Session.destroy would first reset every open
-    // stream with RST_STREAM(NO_ERROR), which clients read as INTERNAL, where a server going away
-    // is UNAVAILABLE (as grpc-go's Server.Stop, which closes its connections). Destroying the
-    // sockets also ends connections that never sent a preface or finished a TLS handshake, which
-    // have no session, so close() is bounded by graceMs whatever the clients do.
-    for (const socket of this.#sockets) socket.destroy();
-    for (const session of this.#sessions) session.destroy();
+    // Then every connection goes, with or without a session, so close() is bounded by graceMs.
+    this.#connections.destroyAll();
     await allGone;
     await Promise.all(serversClosed);
   }
 }
 
-function remoteAddressOf(socket: Socket | undefined): string {
-  const address = socket?.remoteAddress ?? "unknown";
-  return address.includes(":") ? `[${address}]:${socket?.remotePort}` : `${address}:${socket?.remotePort}`;
-}
 const NO_BROWSER_OPTIONS: BrowserDispatch = { lookupMethod: () => undefined, cors: undefined, httpHandler: undefined };
 
 function ignoreError(): void {
