@@ -15,6 +15,7 @@ import type { MethodConfig } from "../service-config/method-config.js";
 import type { ParsedServiceConfig } from "../service-config/service-config.js";
 import { ChannelRetrySettings } from "../retry/call-retry-settings.js";
 import { ChannelConnections } from "./channel-connections.js";
+import { ConnectionWaiters, type PickResult } from "./connection-waiters.js";
 import { balancingSettings } from "./channel-settings.js";
 import { ResolvingBalancer, type BalancingSettings } from "./resolving-balancer.js";
 import { StateWatchers } from "./state-watchers.js";
@@ -22,13 +23,6 @@ import { StateWatchers } from "./state-watchers.js";
 /** A call the channel can end when it closes. */
 export interface ChannelCall {
   abortFromChannel(error: GrpcError): void;
-}
-
-interface ConnectionWaiter {
-  readonly waitForReady: boolean;
-  readonly path: string;
-  resolve(connection: ClientConnection): void;
-  reject(error: GrpcError): void;
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60 * 1000;
@@ -62,7 +56,7 @@ export class ChannelImpl implements Channel, ChannelzSource<ChannelSnapshot> {
   #state: ConnectivityState = "IDLE";
   #picker: Picker = QUEUE_PICKER;
   #error: GrpcError | undefined;
-  #waiters: ConnectionWaiter[] = [];
+  readonly #waiters = new ConnectionWaiters();
   readonly #watchers = new StateWatchers();
   #idleTimer: NodeJS.Timeout | undefined;
   readonly #calls = new Set<ChannelCall>();
@@ -148,27 +142,7 @@ export class ChannelImpl implements Channel, ChannelzSource<ChannelSnapshot> {
     if (picked !== undefined) return Promise.resolve(picked);
     if (this.#state === "IDLE") this.#exitIdle();
     if (this.#state === "TRANSIENT_FAILURE" && !waitForReady) return Promise.reject(this.#failure());
-    return new Promise((resolve, reject) => {
-      const onAbort = (): void => {
-        this.#waiters = this.#waiters.filter((w) => w !== waiter);
-        reject(GrpcError.from(signal?.reason, Status.CANCELLED));
-      };
-      const waiter: ConnectionWaiter = {
-        waitForReady,
-        path,
-        resolve: (connection) => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve(connection);
-        },
-        reject: (error) => {
-          signal?.removeEventListener("abort", onAbort);
-          reject(error);
-        },
-      };
-      this.#waiters.push(waiter);
-      // A call that gives up (deadline, cancel) stops waiting.
-      signal?.addEventListener("abort", onAbort, { once: true });
-    });
+    return this.#waiters.wait(waitForReady, path, signal);
   }
 
   connect(options: { readonly waitForReady?: boolean; readonly signal?: AbortSignal } = {}): Promise<void> {
@@ -212,7 +186,7 @@ export class ChannelImpl implements Channel, ChannelzSource<ChannelSnapshot> {
     this.#clearIdleTimer();
     clearInterval(this.#callRef);
     this.#callRef = undefined;
-    for (const waiter of this.#takeWaiters()) waiter.reject(channelClosed());
+    this.#waiters.rejectAll(channelClosed);
     for (const call of [...this.#calls]) call.abortFromChannel(channelClosed());
     this.#calls.clear();
     this.#balancing?.close();
@@ -220,7 +194,7 @@ export class ChannelImpl implements Channel, ChannelzSource<ChannelSnapshot> {
     this.#watchers.clear();
   }
 
-  #pick(path: string): ClientConnection | GrpcError | undefined {
+  #pick(path: string): PickResult {
     let subchannel: Subchannel | undefined;
     try {
       subchannel = this.#picker.pick(path);
@@ -252,16 +226,8 @@ export class ChannelImpl implements Channel, ChannelzSource<ChannelSnapshot> {
     this.#picker = picker;
     this.#error = error;
     this.#setState(state);
-    const waiting: ConnectionWaiter[] = [];
-    for (const waiter of this.#takeWaiters()) {
-      const picked = this.#pick(waiter.path);
-      if (picked instanceof GrpcError) waiter.reject(picked);
-      else if (picked !== undefined) waiter.resolve(picked);
-      else if (state === "TRANSIENT_FAILURE" && !waiter.waitForReady) waiter.reject(this.#failure());
-      else waiting.push(waiter);
-    }
-    this.#waiters.push(...waiting);
-    if (state === "IDLE" && this.#waiters.length > 0) this.#balancing?.exitIdle();
+    this.#waiters.settle((path) => this.#pick(path), state === "TRANSIENT_FAILURE" ? () => this.#failure() : undefined);
+    if (state === "IDLE" && this.#waiters.size > 0) this.#balancing?.exitIdle();
   }
 
   #failure(): GrpcError {
@@ -293,18 +259,12 @@ export class ChannelImpl implements Channel, ChannelzSource<ChannelSnapshot> {
     clearInterval(this.#callRef);
     this.#callRef = undefined;
     this.#setState("IDLE");
-    if (this.#waiters.length > 0) this.#exitIdle();
+    if (this.#waiters.size > 0) this.#exitIdle();
   }
 
   #clearIdleTimer(): void {
     if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
     this.#idleTimer = undefined;
-  }
-
-  #takeWaiters(): ConnectionWaiter[] {
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    return waiters;
   }
 }
 
