@@ -42,8 +42,6 @@ const SETTINGS: http2.Settings = { enablePush: false, initialWindowSize: LOCAL_S
 // there is no cap, as in grpc-js (test/client/large-messages.test.ts).
 const NO_SESSION_MEMORY_CAP = Number.MAX_SAFE_INTEGER;
 
-const CONNECTION = Symbol("h2grpc.connection");
-type TrackedStream = http2.ClientHttp2Stream & { [CONNECTION]?: ClientConnection };
 
 /**
  * One HTTP/2 connection to one address (h2c, or TLS with ALPN "h2") and the streams opened on it.
@@ -61,7 +59,7 @@ export class ClientConnection implements StreamConnectionState {
   readonly counters = new SocketCounters();
   readonly #socket: net.Socket;
   readonly #events: ConnectionEvents;
-  readonly #streams = new Set<TrackedStream>();
+  readonly #streams = new Set<http2.ClientHttp2Stream>();
   #isReady = false;
   #goawayLastStreamId: number | undefined;
   #lastError: unknown;
@@ -144,11 +142,9 @@ export class ClientConnection implements StreamConnectionState {
     });
     // No options object: endStream already defaults to false for POST, and Node copies and
     // validates every options object it is given (bench/README.md).
-    const stream = this.session.request(headers) as TrackedStream;
+    const stream = this.session.request(headers);
     if (isCountingSockets()) this.counters.streamStarted(true);
-    stream[CONNECTION] = this;
-    this.#streams.add(stream);
-    stream.once("close", untrackStream);
+    this.#streams.add(stream); // Http2ClientStream forgets it when it closes
     return new Http2ClientStream(stream, listener, this, head.maxReceiveMessageBytes, this.counters);
   }
 
@@ -225,13 +221,9 @@ export class ClientConnection implements StreamConnectionState {
   };
 
   /** Forgets a stream that closed. */
-  untrack(stream: TrackedStream): void {
+  untrack(stream: http2.ClientHttp2Stream): void {
     this.#streams.delete(stream);
   }
-}
-
-function untrackStream(this: TrackedStream): void {
-  this[CONNECTION]?.untrack(this);
 }
 
 /** True when the server has sent END_STREAM on `stream` (its status), so what it sent can still be read. */

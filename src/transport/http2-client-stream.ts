@@ -22,6 +22,8 @@ export interface StreamConnectionState {
   readonly isTls: boolean;
   /** The server's address, for error messages. */
   readonly address: string;
+  /** Forgets `stream`, which has closed. */
+  untrack(stream: http2.ClientHttp2Stream): void;
 }
 
 const OWNER = Symbol("h2grpc.http2ClientStream");
@@ -145,9 +147,28 @@ export class Http2ClientStream implements ClientCallStream {
 
   onClose(): void {
     this.#stream[OWNER] = undefined;
+    this.#connection.untrack(this.#stream);
     if (this.#isEnded) return;
     const trailers = this.#trailers;
-    const facts: StreamCloseFacts = {
+    if (trailers === undefined) {
+      return this.#end(errorForStreamClosedWithoutTrailers(this.#closeFacts()), new Metadata(), false, this.#isUnprocessed());
+    }
+    const status = statusFromTrailers(trailers);
+    const metadata = Metadata.fromHeaders(trailers);
+    // OK means every message reached the caller: a stream destroyed before its DATA was read (Node
+    // drops it) fails even though the server said OK; a non-OK status is reported as sent.
+    if (this.#stream.readableEnded === false) return this.#end(status ?? errorForLostResponse(this.#closeFacts()), metadata, false);
+    try {
+      this.#decoder.finish();
+    } catch (error) {
+      return this.#end(GrpcError.from(error, Status.INTERNAL), metadata, false);
+    }
+    this.#end(status, metadata, false);
+  }
+
+  /** What the stream's end says about why it ended without a status (made only then). */
+  #closeFacts(): StreamCloseFacts {
+    return {
       streamError: this.#streamError,
       isConnectionLost: this.#connection.isDestroyed,
       hasReceivedGoaway: this.#connection.hasReceivedGoaway,
@@ -156,20 +177,6 @@ export class Http2ClientStream implements ClientCallStream {
       isTls: this.#connection.isTls,
       address: this.#connection.address,
     };
-    if (trailers === undefined) {
-      return this.#end(errorForStreamClosedWithoutTrailers(facts), new Metadata(), false, this.#isUnprocessed());
-    }
-    const status = statusFromTrailers(trailers);
-    const metadata = Metadata.fromHeaders(trailers);
-    // OK means every message reached the caller: a stream destroyed before its DATA was read (Node
-    // drops it) fails even though the server said OK; a non-OK status is reported as sent.
-    if (this.#stream.readableEnded === false) return this.#end(status ?? errorForLostResponse(facts), metadata, false);
-    try {
-      this.#decoder.finish();
-    } catch (error) {
-      return this.#end(GrpcError.from(error, Status.INTERNAL), metadata, false);
-    }
-    this.#end(status, metadata, false);
   }
 
   // The server did no work on this stream, so the call may be sent again (gRFC A6; grpc-go does):

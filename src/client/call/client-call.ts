@@ -39,7 +39,10 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
   #hasWritten = false;
   /** The observers' view of the current attempt (a transparent retry is the next one). */
   #attempt: ClientAttemptObservation | undefined;
-  readonly #timing = new CallTiming();
+  /** Where the time went, for a DEADLINE_EXCEEDED message: kept only by a call that has a deadline or signal. */
+  readonly #timing: CallTiming | undefined;
+  /** The signal's abort listener, made only for a call that has a signal. */
+  #onAbort: (() => void) | undefined;
   /** True once the channel counted the call as started (stats, channelz). */
   #isCounted = false;
   /** The service config's limits for this method, under the channel's. */
@@ -59,6 +62,8 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
     const isSingleResponse = setup.method.kind === "unary" || setup.method.kind === "client_streaming";
     this.#decoder = new ResponseDecoder(setup.method.responseSerializer, this.#maxReceiveMessageBytes, isSingleResponse, this);
     this.#metadata = setup.metadata;
+    // Three clock reads a call: only worth it when the call can end by its deadline or signal.
+    this.#timing = setup.deadline !== undefined || setup.signal !== undefined ? new CallTiming() : undefined;
   }
 
   get isEnded(): boolean {
@@ -88,7 +93,8 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
     this.#isCounted = true;
     if (signal !== undefined) {
       if (signal.aborted) return this.#endFromSignal(), false;
-      signal.addEventListener("abort", this.#endFromSignal, { once: true });
+      this.#onAbort = () => this.#endFromSignal();
+      signal.addEventListener("abort", this.#onAbort, { once: true });
     }
     if (metadata === undefined) return this.#acquireConnection();
     return metadata.then(
@@ -144,7 +150,7 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
     let timeoutMs: number | undefined;
     if (deadline !== undefined) {
       timeoutMs = deadline - Date.now();
-      if (timeoutMs <= 0) return this.#timing.deadlineExceeded(this.#channel.target, undefined);
+      if (timeoutMs <= 0) return this.#deadlineExceeded(undefined);
     }
     let stream: ClientCallStream;
     try {
@@ -165,8 +171,11 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
       this.#channel.discardConnection(connection);
       return new GrpcError(statusFromNodeError(error), `could not start the call: ${(error as Error).message}`, undefined, { cause: error });
     }
-    this.#timing.connectedAt ??= performance.now();
-    this.#timing.address = connection.address;
+    const timing = this.#timing;
+    if (timing !== undefined) {
+      timing.connectedAt ??= performance.now();
+      timing.address = connection.address;
+    }
     const attempt = previousAttempts + (isTransparentRetry ? 2 : 1);
     this.#attempt = this.#setup.observation?.onAttemptStart?.({ address: connection.address, attempt, isTransparentRetry });
     return stream;
@@ -176,7 +185,7 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
   #startAttempts(retry: CallRetryPolicy): true {
     const retries = this.#channel.retries;
     this.#stream = new RetryingCallStream(
-      { retry, throttle: retries.throttle, buffer: retries.newBuffer(), open: this.#openAttempt },
+      { retry, throttle: retries.throttle, buffer: retries.newBuffer(), open: (previousAttempts, listener) => this.#openAttempt(previousAttempts, listener) },
       this,
     );
     if (this.#isPaused) this.#stream.pauseReceiving();
@@ -184,7 +193,7 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
   }
 
   /** Opens one attempt of a retried or hedged call on the connection the channel picks now. */
-  readonly #openAttempt = (previousAttempts: number, listener: CallStreamListener): ClientCallStream | GrpcError | Promise<ClientCallStream | GrpcError> => {
+  #openAttempt(previousAttempts: number, listener: CallStreamListener): ClientCallStream | GrpcError | Promise<ClientCallStream | GrpcError> {
     const observed = this.#observedAttempt(listener);
     const path = this.#setup.method.path;
     const connection = this.#channel.readyConnection(path);
@@ -193,7 +202,7 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
       (picked) => this.#openStreamOn(picked, observed, previousAttempts, false),
       (error: unknown) => copyError(GrpcError.from(error, Status.UNAVAILABLE)),
     );
-  };
+  }
 
   /** `listener`, also telling the observers how the attempt ended (when anyone observes). */
   #observedAttempt(listener: CallStreamListener): CallStreamListener {
@@ -251,16 +260,21 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
     this.cancel(copyError(error));
   }
 
-  readonly #endFromSignal = (): void => {
+  #endFromSignal(): void {
     const reason = GrpcError.from(this.#setup.signal?.reason, Status.CANCELLED);
     // A deadline says where the time went (and where the call was going); a cancel is the caller's own.
-    if (reason.code === Status.DEADLINE_EXCEEDED) this.cancel(this.#timing.deadlineExceeded(this.#channel.target, reason));
+    if (reason.code === Status.DEADLINE_EXCEEDED) this.cancel(this.#deadlineExceeded(reason));
     else this.cancel(copyError(reason));
-  };
+  }
+
+  #deadlineExceeded(cause: unknown): GrpcError {
+    const timing = this.#timing;
+    return timing === undefined ? new GrpcError(Status.DEADLINE_EXCEEDED, "deadline exceeded", undefined, { cause }) : timing.deadlineExceeded(this.#channel.target, cause);
+  }
 
   onHeaders(metadata: Metadata, encoding: string | undefined): void {
     if (this.#isEnded) return;
-    this.#timing.headersAt = performance.now();
+    if (this.#timing !== undefined) this.#timing.headersAt = performance.now();
     this.#decoder.encoding = encoding;
     const onHeader = this.#setup.onHeader;
     if (onHeader !== undefined) {
@@ -288,7 +302,7 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
 
   onMessage(message: unknown): void {
     if (this.#isEnded) return;
-    this.#timing.messagesReceived++;
+    if (this.#timing !== undefined) this.#timing.messagesReceived++;
     this.#listener.onMessage(message);
   }
 
@@ -320,7 +334,7 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
     if (this.#isEnded) return;
     let error = callError;
     this.#isEnded = true;
-    this.#setup.signal?.removeEventListener("abort", this.#endFromSignal);
+    if (this.#onAbort !== undefined) this.#setup.signal?.removeEventListener("abort", this.#onAbort);
     this.#channel.callEnded(this);
     const trailerMetadata = trailers ?? new Metadata();
     const onTrailer = this.#setup.onTrailer;

@@ -8,6 +8,9 @@ import { deadlineOf, withDefaults, type ClientContext } from "./client-context.j
 import { withMethodConfig } from "../service-config/method-call-options.js";
 import { openCall } from "./open-call.js";
 
+// The options of every call made without any: no interceptor sees them, and nothing here writes to them.
+const NO_OPTIONS: CallOptions = Object.freeze({});
+
 /**
  * A unary call made without interceptors: the one pipeline (openCall) with its request written
  * whole and a listener that settles a promise straight from the stream's events, so no iterator
@@ -15,7 +18,7 @@ import { openCall } from "./open-call.js";
  * stack (call-site.ts).
  */
 export function callUnary(context: ClientContext, method: AnyMethodDefinition, request: unknown, callOptions: CallOptions | undefined): Promise<unknown> {
-  const options = withMethodConfig(withDefaults(context.defaultCallOptions, callOptions), context.channel.methodConfig(method.path));
+  const options = withMethodConfig(withDefaults(context.defaultCallOptions, callOptions ?? NO_OPTIONS), context.channel.methodConfig(method.path));
   return new Promise((resolve, reject) => {
     let deadline: number | undefined;
     try {

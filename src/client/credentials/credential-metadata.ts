@@ -5,8 +5,11 @@ import { Status } from "../../status.js";
 import type { CallCredentials } from "./call-credentials.js";
 import type { ChannelImpl } from "../channel/channel.js";
 
+const NO_CREDENTIALS: readonly CallCredentials[] = Object.freeze([]);
+
 /** The per-RPC credentials of a call: the client's, then the call's (they compose, as in grpc-go). */
-export function credentialsOf(clientCredentials: CallCredentials | undefined, callCredentials: CallCredentials | undefined): CallCredentials[] {
+export function credentialsOf(clientCredentials: CallCredentials | undefined, callCredentials: CallCredentials | undefined): readonly CallCredentials[] {
+  if (clientCredentials === undefined && callCredentials === undefined) return NO_CREDENTIALS; // most calls: nothing to allocate
   const all: CallCredentials[] = [];
   if (clientCredentials !== undefined) all.push(clientCredentials);
   if (callCredentials !== undefined) all.push(callCredentials);
