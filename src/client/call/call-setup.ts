@@ -1,6 +1,6 @@
 import type { Compression } from "../../codec/compression.js";
 import type { AnyMethodDefinition } from "../../definition.js";
-import type { GrpcError } from "../../grpc-error.js";
+import { GrpcError } from "../../grpc-error.js";
 import type { Metadata } from "../../metadata.js";
 import type { ClientCallObservation } from "../../telemetry/call-observer.js";
 import type { CallSite } from "./call-site.js";
@@ -29,4 +29,15 @@ export interface CallSetup {
   readonly callSite: CallSite | undefined;
   /** What observers (diagnostics channels, OpenTelemetry) follow of the call; undefined when none do. */
   readonly observation: ClientCallObservation | undefined;
+}
+
+/** Calls the caller's onHeader or onTrailer; what it throws fails its own call (returned), never escaping into an event handler. */
+export function runCallback(callback: ((metadata: Metadata) => void) | undefined, metadata: Metadata): GrpcError | undefined {
+  if (callback === undefined) return undefined;
+  try {
+    callback(metadata);
+    return undefined;
+  } catch (error) {
+    return GrpcError.from(error);
+  }
 }

@@ -1,5 +1,6 @@
 import { GrpcError } from "../../grpc-error.js";
 import { Status } from "../../status.js";
+import { copyError } from "./call-site.js";
 
 /**
  * When a call reached each phase (performance.now() ms), so that a DEADLINE_EXCEEDED can say
@@ -29,4 +30,18 @@ export class CallTiming {
     }
     return new GrpcError(Status.DEADLINE_EXCEEDED, `deadline exceeded after ${total} ms, ${where}`, undefined, { cause });
   }
+}
+
+/**
+ * The error a call ends with when its signal aborts: DEADLINE_EXCEEDED saying where the time went
+ * (and where the call was going), else the caller's own reason (CANCELLED unless a GrpcError).
+ */
+export function errorFromAbort(reason: unknown, timing: CallTiming | undefined, target: string): GrpcError {
+  const error = GrpcError.from(reason, Status.CANCELLED);
+  return error.code === Status.DEADLINE_EXCEEDED ? deadlineExceeded(timing, target, error) : copyError(error);
+}
+
+/** DEADLINE_EXCEEDED for a deadline that passed now, with `timing`'s account of where the time went when the call kept one. */
+export function deadlineExceeded(timing: CallTiming | undefined, target: string, cause: unknown): GrpcError {
+  return timing === undefined ? new GrpcError(Status.DEADLINE_EXCEEDED, "deadline exceeded", undefined, { cause }) : timing.deadlineExceeded(target, cause);
 }

@@ -1,4 +1,3 @@
-import { ACCEPT_ENCODING_HEADER } from "../../codec/compression.js";
 import { encodeMessage } from "../../codec/message-codec.js";
 import { FRAME_HEADER_BYTES, type Frame } from "../../framing/frame.js";
 import { GrpcError } from "../../grpc-error.js";
@@ -7,12 +6,12 @@ import { Status } from "../../status.js";
 import type { CallStreamEnd, CallStreamListener, ClientCallStream } from "../../transport/client-call-stream.js";
 import type { ClientAttemptObservation } from "../../telemetry/call-observer.js";
 import type { ClientConnection } from "../../transport/client-connection.js";
-import { statusFromNodeError } from "../../transport/error-mapping.js";
 import type { WriteOptions } from "../call-options.js";
 import type { ChannelCall, ChannelImpl } from "../channel/channel.js";
-import type { CallSetup, ResponseListener } from "./call-setup.js";
+import { runCallback, type CallSetup, type ResponseListener } from "./call-setup.js";
 import { attachCallSite, copyError } from "./call-site.js";
-import { CallTiming } from "./call-timing.js";
+import { CallTiming, deadlineExceeded, errorFromAbort } from "./call-timing.js";
+import { attemptHead, attemptOpener, openAttemptStream } from "./attempt-stream.js";
 import { RetryingCallStream, type CallRetryPolicy } from "../retry/retrying-call-stream.js";
 import { methodLimit } from "../service-config/method-call-options.js";
 import { ResponseDecoder, type DecodedResponseSink } from "./response-decoder.js";
@@ -150,27 +149,11 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
     let timeoutMs: number | undefined;
     if (deadline !== undefined) {
       timeoutMs = deadline - Date.now();
-      if (timeoutMs <= 0) return this.#deadlineExceeded(undefined);
+      if (timeoutMs <= 0) return deadlineExceeded(this.#timing, this.#channel.target, undefined);
     }
-    let stream: ClientCallStream;
-    try {
-      stream = connection.openStream(
-        {
-          path: this.#setup.method.path,
-          authority: this.#channel.authority,
-          timeoutMs,
-          encoding: this.#setup.compression?.name,
-          acceptEncoding: ACCEPT_ENCODING_HEADER,
-          metadata: this.#metadata,
-          maxReceiveMessageBytes: this.#maxReceiveMessageBytes,
-          previousAttempts,
-        },
-        listener,
-      );
-    } catch (error) {
-      this.#channel.discardConnection(connection);
-      return new GrpcError(statusFromNodeError(error), `could not start the call: ${(error as Error).message}`, undefined, { cause: error });
-    }
+    const head = attemptHead(this.#setup, this.#channel.authority, this.#metadata, this.#maxReceiveMessageBytes, timeoutMs, previousAttempts);
+    const stream = openAttemptStream(this.#channel, connection, head, listener);
+    if (stream instanceof GrpcError) return stream;
     const timing = this.#timing;
     if (timing !== undefined) {
       timing.connectedAt ??= performance.now();
@@ -184,37 +167,15 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
   /** gRFC A6: the call's attempts run under its policy; from here on the stream is the retrying one. */
   #startAttempts(retry: CallRetryPolicy): true {
     const retries = this.#channel.retries;
-    this.#stream = new RetryingCallStream(
-      { retry, throttle: retries.throttle, buffer: retries.newBuffer(), open: (previousAttempts, listener) => this.#openAttempt(previousAttempts, listener) },
-      this,
+    const open = attemptOpener(
+      this.#channel,
+      { path: this.#setup.method.path, waitForReady: this.#setup.waitForReady, signal: this.#setup.signal },
+      this.#setup.observation === undefined ? undefined : (error) => this.#attempt?.onEnd?.(error),
+      (connection, listener, previousAttempts) => this.#openStreamOn(connection, listener, previousAttempts, false),
     );
+    this.#stream = new RetryingCallStream({ retry, throttle: retries.throttle, buffer: retries.newBuffer(), open }, this);
     if (this.#isPaused) this.#stream.pauseReceiving();
     return true;
-  }
-
-  /** Opens one attempt of a retried or hedged call on the connection the channel picks now. */
-  #openAttempt(previousAttempts: number, listener: CallStreamListener): ClientCallStream | GrpcError | Promise<ClientCallStream | GrpcError> {
-    const observed = this.#observedAttempt(listener);
-    const path = this.#setup.method.path;
-    const connection = this.#channel.readyConnection(path);
-    if (connection !== undefined) return this.#openStreamOn(connection, observed, previousAttempts, false);
-    return this.#channel.waitForConnection(this.#setup.waitForReady, this.#setup.signal, path).then(
-      (picked) => this.#openStreamOn(picked, observed, previousAttempts, false),
-      (error: unknown) => copyError(GrpcError.from(error, Status.UNAVAILABLE)),
-    );
-  }
-
-  /** `listener`, also telling the observers how the attempt ended (when anyone observes). */
-  #observedAttempt(listener: CallStreamListener): CallStreamListener {
-    if (this.#setup.observation === undefined) return listener;
-    return {
-      onHeaders: (metadata, encoding) => listener.onHeaders(metadata, encoding),
-      onFrame: (frame) => listener.onFrame(frame),
-      onEnd: (end) => {
-        this.#attempt?.onEnd?.(end.error);
-        listener.onEnd(end);
-      },
-    };
   }
 
   /** Writes a frame; `isLast` half-closes in the same write. Returns false when the caller should await drain(). */
@@ -261,29 +222,15 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
   }
 
   #endFromSignal(): void {
-    const reason = GrpcError.from(this.#setup.signal?.reason, Status.CANCELLED);
-    // A deadline says where the time went (and where the call was going); a cancel is the caller's own.
-    if (reason.code === Status.DEADLINE_EXCEEDED) this.cancel(this.#deadlineExceeded(reason));
-    else this.cancel(copyError(reason));
-  }
-
-  #deadlineExceeded(cause: unknown): GrpcError {
-    const timing = this.#timing;
-    return timing === undefined ? new GrpcError(Status.DEADLINE_EXCEEDED, "deadline exceeded", undefined, { cause }) : timing.deadlineExceeded(this.#channel.target, cause);
+    this.cancel(errorFromAbort(this.#setup.signal?.reason, this.#timing, this.#channel.target));
   }
 
   onHeaders(metadata: Metadata, encoding: string | undefined): void {
     if (this.#isEnded) return;
     if (this.#timing !== undefined) this.#timing.headersAt = performance.now();
     this.#decoder.encoding = encoding;
-    const onHeader = this.#setup.onHeader;
-    if (onHeader !== undefined) {
-      try {
-        onHeader(metadata);
-      } catch (callbackError) {
-        return this.cancel(GrpcError.from(callbackError)); // a throwing callback fails its own call, never the process
-      }
-    }
+    const callbackError = runCallback(this.#setup.onHeader, metadata);
+    if (callbackError !== undefined) return this.cancel(callbackError);
     this.#listener.onHeaders(metadata);
   }
 
@@ -337,14 +284,8 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
     if (this.#onAbort !== undefined) this.#setup.signal?.removeEventListener("abort", this.#onAbort);
     this.#channel.callEnded(this);
     const trailerMetadata = trailers ?? new Metadata();
-    const onTrailer = this.#setup.onTrailer;
-    if (onTrailer !== undefined) {
-      try {
-        onTrailer(trailerMetadata);
-      } catch (callbackError) {
-        error ??= GrpcError.from(callbackError); // surfaces to the caller instead of escaping from an event handler
-      }
-    }
+    const callbackError = runCallback(this.#setup.onTrailer, trailerMetadata); // called for every outcome
+    error ??= callbackError;
     this.#endError = error;
     if (this.#isCounted) this.#channel.counters.callEnded(error === undefined);
     if (error !== undefined && this.#setup.callSite !== undefined) attachCallSite(error, this.#setup.callSite);
