@@ -1,3 +1,4 @@
+import { BatchedWriter, type BatchTarget } from "../../codec/batched-writer.js";
 import { ACCEPT_ENCODING_HEADER } from "../../codec/compression.js";
 import { encodeMessage } from "../../codec/message-codec.js";
 import { FRAME_HEADER_BYTES, type Frame } from "../../framing/frame.js";
@@ -74,6 +75,16 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
   encodeRequest(message: unknown, options?: WriteOptions): Uint8Array | Promise<Uint8Array> {
     const compression = options?.compress === false ? undefined : this.#setup.compression;
     return encodeMessage(this.#setup.method.requestSerializer, message, compression, this.#maxSendMessageBytes);
+  }
+
+  /** True when `options` (or the call) has this request compressed: it cannot join a batch. */
+  isCompressed(options?: WriteOptions): boolean {
+    return this.#setup.compression !== undefined && options?.compress !== false;
+  }
+
+  /** A writer that batches this call's uncompressed requests into `target` (request-pump.ts). */
+  createRequestWriter(target: BatchTarget): BatchedWriter<unknown> {
+    return new BatchedWriter(target, this.#setup.method.requestSerializer, this.#maxSendMessageBytes, this.#setup.observation !== undefined);
   }
 
   /**
@@ -216,6 +227,19 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
     if (!isLast) this.#hasWritten = true;
     this.#attempt?.onMessageSent?.(frame.length - FRAME_HEADER_BYTES);
     return stream.sendFrame(frame, isLast);
+  }
+
+  /**
+   * Writes `messages` framed requests in one buffer (a batch; the half-close follows apart), `sizes`
+   * their payload lengths for observers. Returns false when the caller should await drain().
+   */
+  writeFrames(frames: Uint8Array, messages: number, sizes: readonly number[] | undefined): boolean {
+    const stream = this.#stream;
+    if (stream === undefined || this.#isEnded) return true;
+    this.#hasWritten = true;
+    const attempt = this.#attempt;
+    if (sizes !== undefined && attempt?.onMessageSent !== undefined) for (let i = 0; i < sizes.length; i++) attempt.onMessageSent(sizes[i] as number);
+    return stream.sendFrame(frames, false, messages);
   }
 
   /** Half-closes the request side. */
