@@ -104,8 +104,9 @@ export class BatchedWriter<In> {
 }
 
 /**
- * A batch is written once it holds this much (a stream's default highWaterMark), so a producer
- * that does not pause stops once the stream is full, as with one write per message.
+ * A batch is written once it holds this much (a stream's default highWaterMark on Node 20; 64 KiB
+ * from Node 22), so a producer that does not pause stops once the stream is full, as with one
+ * write per message.
  */
 export const BATCH_BYTES = 16 * 1024;
 
