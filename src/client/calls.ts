@@ -16,7 +16,11 @@ export interface CallMetadata {
 
 /** The write half of a streaming request. */
 export interface RequestWriter<Req> {
-  /** Sends one message; resolves when the stream can take more (backpressure); rejects with the call's GrpcError if it ended. */
+  /**
+   * Sends one message (the messages written in one turn go out together); resolves once it was
+   * written and the stream can take more (backpressure); rejects with the call's GrpcError if the
+   * call ended first.
+   */
   write(message: Req, options?: WriteOptions): Promise<void>;
   /** Half-closes: no more requests. */
   end(): void;

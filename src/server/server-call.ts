@@ -11,7 +11,7 @@ import type { ServerCallStream } from "../transport/server-call-stream.js";
 import type { ServerCallContext } from "./call-context.js";
 import { HandlerContext } from "./handler-context.js";
 import type { IncomingMessages } from "./incoming-messages.js";
-import { FrameBatch } from "../codec/frame-batch.js";
+import { BatchedWriter, type BatchTarget } from "../codec/batched-writer.js";
 import { asResponseError, encodeResponse } from "./invalid-response.js";
 import { ResponseCompression } from "./response-compression.js";
 import type { MessageSerializers } from "./router.js";
@@ -33,7 +33,7 @@ export interface CallConfig {
  * idempotent (the first status wins; everything after it is dropped). Handlers never see this
  * object: they get its HandlerContext.
  */
-export class ServerCall {
+export class ServerCall implements BatchTarget {
   readonly stream: ServerCallStream;
   readonly method: AnyMethodDefinition;
   readonly deadline: number | undefined;
@@ -57,10 +57,7 @@ export class ServerCall {
   // Created only when the server or the call asks for compression.
   #compression: ResponseCompression | undefined;
   // The responses of a stream sent in this turn of the event loop, written together (send()).
-  #batch: FrameBatch<unknown> | undefined;
-  #isFlushScheduled = false;
-  /** The stream refused more when the batch was last written: send() answers false until drained(). */
-  #isStreamFull = false;
+  #batch: BatchedWriter<unknown> | undefined;
 
   constructor(
     stream: ServerCallStream,
@@ -127,9 +124,7 @@ export class ServerCall {
   /** Writes one response frame after the batched ones (nothing once the call ended: a late compression); false: await drained(). */
   #write(frame: Uint8Array): boolean {
     if (this.isFinished) return false;
-    if (this.#batch !== undefined && this.#batch.messageCount > 0) this.flush();
-    this.observation?.onMessageSent?.(frame.length - FRAME_HEADER_BYTES);
-    return this.#writeFrames(frame, 1);
+    return this.#writer().writeOne(frame, frame.length - FRAME_HEADER_BYTES);
   }
 
   /**
@@ -144,48 +139,50 @@ export class ServerCall {
       const encoded = this.encode(message);
       return encoded instanceof Promise ? encoded.then((frame) => this.#write(frame)) : this.#write(encoded);
     }
-    const batch = (this.#batch ??= new FrameBatch(this.#responseSerializer, this.config.maxSendMessageBytes));
-    let length: number;
     try {
-      length = batch.add(message);
+      return this.#writer().add(message);
     } catch (error) {
       throw asResponseError(error);
     }
-    this.observation?.onMessageSent?.(length);
-    if (batch.byteLength >= BATCH_BYTES) return this.flush();
-    if (!this.#isFlushScheduled) {
-      this.#isFlushScheduled = true;
-      process.nextTick(flushAtTurnEnd, this);
-    }
-    return !this.#isStreamFull;
   }
 
   /** Writes the batched responses now; false when the stream is full (await drained()). */
   flush(): boolean {
-    const batch = this.#batch;
-    if (batch === undefined || batch.messageCount === 0) return !this.#isStreamFull;
-    const messages = batch.messageCount;
-    const frames = batch.take() as Uint8Array;
-    if (!this.isFinished) this.#isStreamFull = !this.#writeFrames(frames, messages);
-    return !this.#isStreamFull;
+    return this.#batch?.flush() ?? true;
   }
 
   /** Resolves once the batched responses are written and the stream can take more, or has ended. */
   async drained(): Promise<void> {
     if (this.flush()) return;
     await this.stream.drained();
-    this.#isStreamFull = false;
+    this.#batch?.onDrained();
+  }
+
+  /** True until the call has ended: a batch written after that is dropped (BatchTarget). */
+  get isWritable(): boolean {
+    return !this.isFinished;
+  }
+
+  /** Writes a batch of responses and tells observers each one went out (BatchTarget). */
+  writeBatch(frames: Uint8Array, messages: number, sizes: readonly number[] | undefined): boolean {
+    if (sizes !== undefined) for (let i = 0; i < sizes.length; i++) this.observation?.onMessageSent?.(sizes[i] as number);
+    return this.#writeFrames(frames, messages);
+  }
+
+  /** A batch written at the end of its turn threw: the call fails with it (BatchTarget). */
+  onBatchError(error: unknown): void {
+    this.fail(error);
   }
 
   /** Ends the call with OK, sending the batched responses and `lastFrame` (if any) and the trailers; Trailers-Only when nothing was sent. */
   finishOk(lastFrame?: Uint8Array): void {
     if (this.isFinished) return;
-    if (lastFrame !== undefined) this.observation?.onMessageSent?.(lastFrame.length - FRAME_HEADER_BYTES);
     try {
       this.flush(); // the batched responses go out before the status
     } catch (error) {
       return this.fail(error);
     }
+    if (lastFrame !== undefined) this.observation?.onMessageSent?.(lastFrame.length - FRAME_HEADER_BYTES);
     this.isFinished = true;
     if (lastFrame !== undefined && !this.stream.hasSentHeaders && this.#needsHeaderBlock()) this.#sendHeaders();
     const sendError = this.stream.finish(undefined, this.#trailer, this.#header, lastFrame);
@@ -213,14 +210,8 @@ export class ServerCall {
     this.#complete(status);
   }
 
-  /** The turn in which responses were batched has ended: write them. */
-  onTurnEnd(): void {
-    this.#isFlushScheduled = false;
-    try {
-      this.flush();
-    } catch (error) {
-      this.fail(error); // in a tick of its own, a throw would take the process down
-    }
+  #writer(): BatchedWriter<unknown> {
+    return (this.#batch ??= new BatchedWriter(this, this.#responseSerializer, this.config.maxSendMessageBytes, this.observation?.onMessageSent !== undefined));
   }
 
   #writeFrames(frames: Uint8Array, messages: number): boolean {
@@ -286,14 +277,6 @@ export class ServerCall {
 }
 
 const CALL_COMPLETED = new GrpcError(Status.CANCELLED, "call completed");
-
-// A batch is written once it holds this much (a stream's default highWaterMark), so a handler that
-// yields without pausing stops at its yield once the stream is full, as with one write per message.
-const BATCH_BYTES = 16 * 1024;
-
-function flushAtTurnEnd(call: ServerCall): void {
-  call.onTurnEnd();
-}
 
 function ignoreHookFailure(): void {
   // An async onCallError that rejects is the hook's own problem, never an unhandled rejection.

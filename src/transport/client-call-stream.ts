@@ -58,10 +58,11 @@ export interface CallStreamListener {
 /** One outgoing call on a connection. No method throws. */
 export interface ClientCallStream {
   /**
-   * Writes one framed request message (framing/frame.ts); `isLast` half-closes in the same write.
-   * Returns false when the caller should await drained() before the next (backpressure).
+   * Writes framed request messages (framing/frame.ts; `messages` of them, 1 unless given, one
+   * after the other in `frames`); `isLast` half-closes in the same write. Returns false when the
+   * caller should await drained() before the next (backpressure).
    */
-  sendFrame(frame: Uint8Array, isLast: boolean): boolean;
+  sendFrame(frames: Uint8Array, isLast: boolean, messages?: number): boolean;
   /** Half-closes: no more request messages. */
   closeSend(): void;
   /** Resolves when the stream can take more frames, or has ended. */

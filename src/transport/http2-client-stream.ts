@@ -69,15 +69,15 @@ export class Http2ClientStream implements ClientCallStream {
     stream.on("close", onClose);
   }
 
-  sendFrame(frame: Uint8Array, isLast: boolean): boolean {
+  sendFrame(frames: Uint8Array, isLast: boolean, messages = 1): boolean {
     const stream = this.#stream;
     if (this.#isEnded || stream.writableEnded || stream.destroyed) return true;
-    if (isCountingSockets()) this.#counters.messageSent();
+    if (isCountingSockets()) this.#counters.messageSent(messages);
     if (isLast) {
-      stream.end(frame);
+      stream.end(frames);
       return true;
     }
-    return stream.write(frame);
+    return stream.write(frames);
   }
 
   closeSend(): void {

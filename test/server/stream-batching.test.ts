@@ -3,6 +3,7 @@
 // arrives, whole and in order, before the status; whatever ends the call (the handler throwing,
 // a response that cannot be sent, the deadline, the client cancelling), and with a reader too
 // slow to keep up, where backpressure still stops the handler at its yield.
+import { randomBytes } from "node:crypto";
 import http2 from "node:http2";
 import { describe, expect, it } from "vitest";
 import { closeClient, createClient } from "../../src/client/client.js";
@@ -137,6 +138,34 @@ describe("server streaming in batches", () => {
     for await (const reply of client.serverStream({ message: "ok", count: 3 })) after.push(reply.index);
     expect(after).toEqual([0, 1, 2]);
     closeClient(client);
+  });
+
+  it("stops a handler of compressed responses at its yield while the client does not read", async () => {
+    const COUNT = 20_000;
+    const PAYLOAD_BYTES = 1024;
+    let yielded = 0;
+    const { port } = await startServer(
+      (s) =>
+        s.addService(Echo, {
+          async *serverStream(r) {
+            for (let i = 0; i < r.count; i++, yielded++) yield { index: i, payload: randomBytes(PAYLOAD_BYTES) };
+          },
+        }),
+      { compression: "gzip" },
+    );
+    const session = connectRaw(port);
+    const stream = session.request(grpcHeaders(SERVER_STREAM, { "grpc-accept-encoding": "gzip" }));
+    stream.on("error", () => {});
+    stream.end(request("slow", COUNT));
+    const headers = await new Promise<http2.IncomingHttpHeaders>((resolve) => stream.once("response", resolve));
+    expect(headers["grpc-encoding"]).toBe("gzip");
+    await new Promise<void>((resolve) => stream.once("data", () => (stream.pause(), resolve())));
+    // As above: time only lets a handler without backpressure run further ahead.
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    // Random payloads do not shrink: the window, the stream's buffer and a response or two.
+    expect(yielded * PAYLOAD_BYTES).toBeLessThan(512 * 1024);
+    stream.close();
+    session.close();
   });
 
   it("stops a handler at its yield while the client does not read, then delivers everything in order", async () => {

@@ -38,6 +38,11 @@ async function channelzServer(options: { credentials?: ReturnType<typeof serverT
         async *serverStream(request) {
           for (let i = 0; i < request.count; i++) yield { index: i };
         },
+        async clientStream(requests) {
+          let count = 0;
+          for await (const _ of requests) count++;
+          return { index: count };
+        },
       });
     },
     {},
@@ -145,6 +150,19 @@ describe("#15 channelz", () => {
     const data = await Promise.all((sockets.socketRef ?? []).map(async (ref) => ((await channelz.getSocket({ socketId: ref.socketId })) as { socket?: { data?: Record<string, string> } }).socket?.data));
     // Echo's connection: one stream, one request in, fifty replies out.
     expect(data).toContainEqual(expect.objectContaining({ streamsStarted: "1", messagesReceived: "1", messagesSent: "50" }));
+  });
+
+  it("counts every request of a client stream on the client's socket, though the requests go out in one write", async () => {
+    const started = await channelzServer();
+    const echo = track(createClient(Echo, { address: started.address }));
+    const requests = Array.from({ length: 50 }, (_, i) => ({ count: i }));
+    expect((await echo.clientStream(requests)).index).toBe(50);
+    const channelz = track(createClient(Channelz, { address: started.address }));
+    const top = (await channelz.getTopChannels({})) as { channel?: { data?: Data; subchannelRef?: Ref[] }[] };
+    const channel = top.channel?.find((candidate) => candidate.data?.target === started.address && candidate.data?.callsStarted === "1");
+    const { subchannel } = (await channelz.getSubchannel({ subchannelId: channel?.subchannelRef?.[0]?.subchannelId })) as { subchannel?: { socketRef?: Ref[] } };
+    const { socket } = (await channelz.getSocket({ socketId: subchannel?.socketRef?.[0]?.socketId })) as { socket?: { data?: Record<string, string> } };
+    expect(socket?.data).toMatchObject({ streamsStarted: "1", messagesSent: "50", messagesReceived: "1" });
   });
 
   it("answers NOT_FOUND for ids it does not know, and forgets closed channels", async () => {

@@ -13,15 +13,19 @@ import { copyError } from "./call-site.js";
 // How one attempt of a call gets its stream (ARCHITECTURE.md §2): the first attempt, a transparent
 // retry, and each attempt of a retried or hedged call (gRFC A6) all come through here.
 
-/** The request head of one attempt of the call `setup` describes (`timeoutMs` is what is left of its deadline now). */
+/** The request head of one attempt of the call `setup` describes; undefined once its deadline has passed. */
 export function attemptHead(
   setup: CallSetup,
   authority: string,
   metadata: Metadata | undefined,
   maxReceiveMessageBytes: number,
-  timeoutMs: number | undefined,
   previousAttempts: number,
-): OutgoingCallHead {
+): OutgoingCallHead | undefined {
+  let timeoutMs: number | undefined; // what is left of the deadline now: grpc-timeout
+  if (setup.deadline !== undefined) {
+    timeoutMs = setup.deadline - Date.now();
+    if (timeoutMs <= 0) return undefined;
+  }
   const encoding = setup.compression?.name;
   return { path: setup.method.path, authority, timeoutMs, encoding, acceptEncoding: ACCEPT_ENCODING_HEADER, metadata, maxReceiveMessageBytes, previousAttempts };
 }

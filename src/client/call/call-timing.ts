@@ -15,6 +15,20 @@ export class CallTiming {
   headersAt: number | undefined;
   messagesReceived = 0;
 
+  /** The call has a connection to `address` (the first one counts for the time it took). */
+  connected(address: string): void {
+    this.connectedAt ??= performance.now();
+    this.address = address;
+  }
+
+  headersReceived(): void {
+    this.headersAt = performance.now();
+  }
+
+  messageReceived(): void {
+    this.messagesReceived++;
+  }
+
   /** The error for a deadline that passed now; `target` is the channel's, `cause` the signal's reason. */
   deadlineExceeded(target: string, cause: unknown): GrpcError {
     const now = performance.now();

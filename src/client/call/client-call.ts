@@ -1,3 +1,4 @@
+import { BatchedWriter, type BatchTarget } from "../../codec/batched-writer.js";
 import { encodeMessage } from "../../codec/message-codec.js";
 import { FRAME_HEADER_BYTES, type Frame } from "../../framing/frame.js";
 import { GrpcError } from "../../grpc-error.js";
@@ -80,6 +81,12 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
     return encodeMessage(this.#setup.method.requestSerializer, message, compression, this.#maxSendMessageBytes);
   }
 
+  /** A writer that batches uncompressed requests into `target` (request-pump.ts); a compressed one cannot join a batch. */
+  requestWriter(target: BatchTarget): { readonly writer: BatchedWriter<unknown>; readonly isCompressing: boolean } {
+    const writer = new BatchedWriter(target, this.#setup.method.requestSerializer, this.#maxSendMessageBytes, this.#setup.observation !== undefined);
+    return { writer, isCompressing: this.#setup.compression !== undefined };
+  }
+
   /**
    * Opens the stream once the channel has a connection (synchronously when it is READY), after
    * `metadata` (call credentials) resolves if given. Returns false, the call having ended through
@@ -145,20 +152,11 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
    * with (the deadline passed, or the connection could not take a stream and was discarded).
    */
   #openStreamOn(connection: ClientConnection, listener: CallStreamListener, previousAttempts: number, isTransparentRetry: boolean): ClientCallStream | GrpcError {
-    const deadline = this.#setup.deadline;
-    let timeoutMs: number | undefined;
-    if (deadline !== undefined) {
-      timeoutMs = deadline - Date.now();
-      if (timeoutMs <= 0) return deadlineExceeded(this.#timing, this.#channel.target, undefined);
-    }
-    const head = attemptHead(this.#setup, this.#channel.authority, this.#metadata, this.#maxReceiveMessageBytes, timeoutMs, previousAttempts);
+    const head = attemptHead(this.#setup, this.#channel.authority, this.#metadata, this.#maxReceiveMessageBytes, previousAttempts);
+    if (head === undefined) return deadlineExceeded(this.#timing, this.#channel.target, undefined);
     const stream = openAttemptStream(this.#channel, connection, head, listener);
     if (stream instanceof GrpcError) return stream;
-    const timing = this.#timing;
-    if (timing !== undefined) {
-      timing.connectedAt ??= performance.now();
-      timing.address = connection.address;
-    }
+    this.#timing?.connected(connection.address);
     const attempt = previousAttempts + (isTransparentRetry ? 2 : 1);
     this.#attempt = this.#setup.observation?.onAttemptStart?.({ address: connection.address, attempt, isTransparentRetry });
     return stream;
@@ -178,14 +176,21 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
     return true;
   }
 
-  /** Writes a frame; `isLast` half-closes in the same write. Returns false when the caller should await drain(). */
-  writeFrame(frame: Uint8Array, isLast: boolean): boolean {
+  /**
+   * Writes framed requests: one, or `messages` in one buffer (a batch, `sizes` their payload lengths
+   * when observers count them). `isLast` half-closes in the same write. False: await drain() first.
+   */
+  writeFrame(frames: Uint8Array, isLast: boolean, messages = 1, sizes?: readonly number[]): boolean {
     const stream = this.#stream;
     if (stream === undefined || this.#isEnded) return true;
-    if (isLast && !this.#hasReplayed && !this.#hasWritten) this.#replayFrame = frame;
+    if (isLast && !this.#hasReplayed && !this.#hasWritten) this.#replayFrame = frames;
     if (!isLast) this.#hasWritten = true;
-    this.#attempt?.onMessageSent?.(frame.length - FRAME_HEADER_BYTES);
-    return stream.sendFrame(frame, isLast);
+    const attempt = this.#attempt;
+    if (attempt?.onMessageSent !== undefined) {
+      if (sizes === undefined) attempt.onMessageSent(frames.length - FRAME_HEADER_BYTES);
+      else for (const size of sizes) attempt.onMessageSent(size);
+    }
+    return stream.sendFrame(frames, isLast, messages);
   }
 
   /** Half-closes the request side. */
@@ -198,15 +203,11 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
     return this.#stream === undefined || this.#isEnded ? Promise.resolve() : this.#stream.drained();
   }
 
-  /** Stops reading responses (the server's window closes) until resumeReading(). */
-  pauseReading(): void {
-    this.#isPaused = true;
-    this.#stream?.pauseReceiving();
-  }
-
-  resumeReading(): void {
-    this.#isPaused = false;
-    this.#stream?.resumeReceiving();
+  /** Stops reading responses (the server's window closes) until asked to read again. */
+  setReading(isReading: boolean): void {
+    this.#isPaused = !isReading;
+    if (isReading) this.#stream?.resumeReceiving();
+    else this.#stream?.pauseReceiving();
   }
 
   /** Ends the call with `error` and cancels it on the wire (RST_STREAM CANCEL); no-op once ended. */
@@ -227,7 +228,7 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
 
   onHeaders(metadata: Metadata, encoding: string | undefined): void {
     if (this.#isEnded) return;
-    if (this.#timing !== undefined) this.#timing.headersAt = performance.now();
+    this.#timing?.headersReceived();
     this.#decoder.encoding = encoding;
     const callbackError = runCallback(this.#setup.onHeader, metadata);
     if (callbackError !== undefined) return this.cancel(callbackError);
@@ -249,7 +250,7 @@ export class ClientCall implements ChannelCall, CallStreamListener, DecodedRespo
 
   onMessage(message: unknown): void {
     if (this.#isEnded) return;
-    if (this.#timing !== undefined) this.#timing.messagesReceived++;
+    this.#timing?.messageReceived();
     this.#listener.onMessage(message);
   }
 

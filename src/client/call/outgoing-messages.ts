@@ -11,12 +11,18 @@ interface PendingWrite {
 
 /**
  * The requests of a call object as an async iterator the request pump pulls from. A write()
- * resolves when the pump asks for the next message, i.e. once the previous one was handed to the
- * stream and the stream drained: backpressure without a buffer.
+ * resolves once its message was written to the stream and the stream can take more (the pump
+ * reports both, markWritten(), since it may write several messages in one batch); pulled through
+ * anything else (an interceptor's wrapper), when the next message is pulled. Backpressure without
+ * a buffer: the pump pulls only while the stream can take more.
  */
 export class OutgoingMessages implements AsyncIterableIterator<unknown> {
   #pending: PendingWrite[] = [];
-  #inFlight: PendingWrite | undefined;
+  /** Handed to the puller, in order, and not settled yet: the first #writtenCount of them are written. */
+  #handedOut: PendingWrite[] = [];
+  #writtenCount = 0;
+  /** True when the request pump reports writes (markWritten); otherwise the next pull settles a write. */
+  #isSettledOnWrite = false;
   #puller: ((result: IteratorResult<unknown>) => void) | undefined;
   #isEnded = false;
   #isClosed = false;
@@ -51,9 +57,10 @@ export class OutgoingMessages implements AsyncIterableIterator<unknown> {
     if (this.#isClosed) return;
     this.#isClosed = true;
     this.#closeError = error;
-    const writes = this.#inFlight === undefined ? this.#pending : [this.#inFlight, ...this.#pending];
+    const writes = this.#handedOut.length === 0 ? this.#pending : [...this.#handedOut, ...this.#pending];
     this.#pending = [];
-    this.#inFlight = undefined;
+    this.#handedOut = [];
+    this.#writtenCount = 0;
     for (const write of writes) {
       if (error === undefined) write.resolve();
       else write.reject(error);
@@ -61,9 +68,24 @@ export class OutgoingMessages implements AsyncIterableIterator<unknown> {
     this.#finishPuller();
   }
 
+  /** The request pump pulls directly and reports what it wrote with markWritten(). */
+  settleOnWrite(): void {
+    this.#isSettledOnWrite = true;
+  }
+
+  /**
+   * The next `count` messages handed out were written; their writes resolve now, or once `drained`
+   * does when the stream is full (the messages written before them too, if still waiting).
+   */
+  markWritten(count: number, drained: Promise<void> | undefined): void {
+    this.#writtenCount += count;
+    if (drained === undefined) this.#settleWritten();
+    else void drained.then(() => this.#settleWritten());
+  }
+
   next(): Promise<IteratorResult<unknown>> {
-    this.#inFlight?.resolve(); // the pump took the previous message and the stream drained
-    this.#inFlight = undefined;
+    // Pulled through a wrapper: the previous message was taken, and the stream drained.
+    if (!this.#isSettledOnWrite) this.#settleHandedOut(this.#handedOut.length);
     const write = this.#pending.shift();
     if (write !== undefined) return new Promise((resolve) => this.#handOut(write, resolve));
     if (this.#isEnded || this.#isClosed) return Promise.resolve({ value: undefined, done: true });
@@ -86,8 +108,21 @@ export class OutgoingMessages implements AsyncIterableIterator<unknown> {
     return this;
   }
 
+  #settleWritten(): void {
+    const count = Math.min(this.#writtenCount, this.#handedOut.length);
+    this.#writtenCount -= count;
+    this.#settleHandedOut(count);
+  }
+
+  #settleHandedOut(count: number): void {
+    if (count === 0) return;
+    const writes = count === this.#handedOut.length ? this.#handedOut : this.#handedOut.slice(0, count);
+    this.#handedOut = count === this.#handedOut.length ? [] : this.#handedOut.slice(count);
+    for (const write of writes) write.resolve();
+  }
+
   #handOut(write: PendingWrite, deliver: (result: IteratorResult<unknown>) => void): void {
-    this.#inFlight = write;
+    this.#handedOut.push(write);
     this.currentOptions = write.options;
     deliver({ value: write.message, done: false });
   }

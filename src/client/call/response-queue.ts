@@ -62,7 +62,7 @@ export class ResponseQueue implements ResponseListener, AsyncIterableIterator<un
     this.#buffer.push(message);
     if (!this.#isPaused && this.#buffer.length >= PAUSE_AT_MESSAGES) {
       this.#isPaused = true;
-      this.#call?.pauseReading();
+      this.#call?.setReading(false);
     }
   }
 
@@ -86,7 +86,7 @@ export class ResponseQueue implements ResponseListener, AsyncIterableIterator<un
       const value = this.#buffer.shift();
       if (this.#isPaused && this.#buffer.length <= RESUME_AT_MESSAGES) {
         this.#isPaused = false;
-        this.#call?.resumeReading();
+        this.#call?.setReading(true);
       }
       return Promise.resolve({ value, done: false });
     }

@@ -27,6 +27,8 @@ export class ReplayBuffer {
   readonly #budget: RetryBufferBudget;
   readonly #limitBytes: number;
   readonly #frames: Uint8Array[] = [];
+  /** How many messages each of #frames holds (a batch holds several; request-pump.ts). */
+  readonly #messageCounts: number[] = [];
   #bytes = 0;
   #isHalfClosed = false;
   #isLastFrameFinal = false;
@@ -46,17 +48,18 @@ export class ReplayBuffer {
     return this.#isHalfClosed;
   }
 
-  /** Keeps `frame`; false (keeping nothing) when it would pass the per-call limit or the channel's budget. */
-  add(frame: Uint8Array, isLast: boolean): boolean {
+  /** Keeps `frame` (of `messages` messages); false (keeping nothing) when it would pass the per-call limit or the channel's budget. */
+  add(frame: Uint8Array, isLast: boolean, messages = 1): boolean {
     if (this.#isReleased || this.#bytes + frame.length > this.#limitBytes || !this.#budget.reserve(frame.length)) return false;
     this.#bytes += frame.length;
-    this.append(frame, isLast);
+    this.append(frame, isLast, messages);
     return true;
   }
 
   /** Keeps `frame` whatever the limits: for a call committed to an attempt that is still opening. */
-  append(frame: Uint8Array, isLast: boolean): void {
+  append(frame: Uint8Array, isLast: boolean, messages = 1): void {
     this.#frames.push(frame);
+    this.#messageCounts.push(messages);
     if (isLast) {
       this.#isHalfClosed = true;
       this.#isLastFrameFinal = true;
@@ -69,10 +72,10 @@ export class ReplayBuffer {
   }
 
   /** Sends the frames from index `from` on (and the half-close, if it came) through `send` and `close`. */
-  replay(from: number, send: (frame: Uint8Array, isLast: boolean) => void, close: () => void): void {
+  replay(from: number, send: (frame: Uint8Array, isLast: boolean, messages: number) => void, close: () => void): void {
     const frames = this.#frames;
     for (let i = from; i < frames.length; i++) {
-      send(frames[i] as Uint8Array, this.#isLastFrameFinal && i === frames.length - 1);
+      send(frames[i] as Uint8Array, this.#isLastFrameFinal && i === frames.length - 1, this.#messageCounts[i] as number);
     }
     if (this.#isHalfClosed && !this.#isLastFrameFinal) close();
   }
@@ -84,5 +87,6 @@ export class ReplayBuffer {
     this.#budget.release(this.#bytes);
     this.#bytes = 0;
     this.#frames.length = 0;
+    this.#messageCounts.length = 0;
   }
 }

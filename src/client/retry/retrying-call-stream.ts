@@ -80,10 +80,10 @@ export class RetryingCallStream implements ClientCallStream {
     return this.#attemptCount;
   }
 
-  sendFrame(frame: Uint8Array, isLast: boolean): boolean {
+  sendFrame(frame: Uint8Array, isLast: boolean, messages = 1): boolean {
     if (this.#isDone) return true;
     const buffer = this.#settings.buffer;
-    if (this.#committed === undefined && !buffer.add(frame, isLast)) {
+    if (this.#committed === undefined && !buffer.add(frame, isLast, messages)) {
       // gRFC A6: a request that outgrows the buffer commits the call to the attempt sent the most.
       const kept = this.#mostAdvanced();
       if (kept === undefined) return this.#finish(this.#lastEnd ?? bufferOverflowEnd()), true; // a retry was pending: it cannot replay now
@@ -91,15 +91,15 @@ export class RetryingCallStream implements ClientCallStream {
     }
     const committed = this.#committed;
     if (committed !== undefined) {
-      if (committed.stream !== undefined) return committed.stream.sendFrame(frame, isLast);
-      buffer.append(frame, isLast); // replayed, in order, when the attempt opens
+      if (committed.stream !== undefined) return committed.stream.sendFrame(frame, isLast, messages);
+      buffer.append(frame, isLast, messages); // replayed, in order, when the attempt opens
       return true;
     }
     let isWritable = true;
     for (const attempt of this.#attempts) {
       if (attempt.stream === undefined) continue; // sent from the buffer once it opens
       attempt.sentFrames++;
-      if (!attempt.stream.sendFrame(frame, isLast)) isWritable = false;
+      if (!attempt.stream.sendFrame(frame, isLast, messages)) isWritable = false;
     }
     return isWritable;
   }
@@ -158,9 +158,9 @@ export class RetryingCallStream implements ClientCallStream {
     const buffer = this.#settings.buffer;
     buffer.replay(
       attempt.sentFrames,
-      (frame, isLast) => {
+      (frame, isLast, messages) => {
         attempt.sentFrames++;
-        result.sendFrame(frame, isLast);
+        result.sendFrame(frame, isLast, messages);
       },
       () => result.closeSend(),
     );

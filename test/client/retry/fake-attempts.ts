@@ -8,6 +8,8 @@ import type { CallStreamEnd, CallStreamListener, ClientCallStream } from "../../
 /** One attempt's stream. */
 export class FakeAttempt implements ClientCallStream {
   readonly frames: string[] = [];
+  /** How many messages each of `frames` held (a batch holds several). */
+  readonly messageCounts: number[] = [];
   isHalfClosed = false;
   isCancelled = false;
   isPaused = false;
@@ -17,8 +19,9 @@ export class FakeAttempt implements ClientCallStream {
     readonly listener: CallStreamListener,
   ) {}
 
-  sendFrame(frame: Uint8Array, isLast: boolean): boolean {
+  sendFrame(frame: Uint8Array, isLast: boolean, messages = 1): boolean {
     this.frames.push(Buffer.from(frame).toString());
+    this.messageCounts.push(messages);
     if (isLast) this.isHalfClosed = true;
     return true;
   }

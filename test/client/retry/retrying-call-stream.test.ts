@@ -69,6 +69,18 @@ describe("retries (gRFC A6 retryPolicy)", () => {
     expect(stream.attemptCount).toBe(3);
   });
 
+  it("replays a batch of several messages to the next attempt as one write of as many messages", () => {
+    const { stream, attempts, timers } = start(RETRY);
+    stream.sendFrame(frame("abc"), false, 3);
+    stream.sendFrame(frame("d"), false);
+    attempts[0]!.end(Status.UNAVAILABLE);
+    timers.advance(100);
+    expect(attempts.map((a) => [a.frames, a.messageCounts])).toEqual([
+      [["abc", "d"], [3, 1]],
+      [["abc", "d"], [3, 1]],
+    ]);
+  });
+
   it("caps the backoff at maxBackoff and picks each delay at random below it", () => {
     const { attempts, timers } = start(RETRY, { random: () => 0.5 });
     attempts[0]!.end(Status.UNAVAILABLE);
