@@ -80,7 +80,7 @@ export function rangeList(ranges: readonly NumberRange[], maxNumber: number, isE
     .join(", ");
 }
 
-/** protoprint quotedString: UTF-8 kept, \n \r \t \" \\ escaped, unprintable characters as \uXXXX or octal. */
+/** protoprint quotedString: UTF-8 kept, \n \r \t \" \\ escaped, unprintable characters as a \u escape (four hex digits) or octal. */
 export function quotedString(text: string): string {
   let out = '"';
   for (const char of text) {
