@@ -166,7 +166,7 @@ export class Http2ClientStream implements ClientCallStream {
     this.#end(status, metadata, false);
   }
 
-  /** What the stream's end says about why it ended without a status (made only then). */
+  /** What the stream's close says about a call that did not end with its whole response (made only then). */
   #closeFacts(): StreamCloseFacts {
     return {
       streamError: this.#streamError,
