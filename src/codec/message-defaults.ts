@@ -85,7 +85,7 @@ function makeFiller(type: Type): DefaultsFiller {
   };
 }
 
-/** `(object, values) => { if (object["a"] === undefined) object["a"] = values[0]; ... }` for `names` (JSON-quoted: any name is safe). */
+/** `(object, values) => { if (object["a"] === undefined) object["a"] = values[0]; ... }` for `names` (JSON-quoted, so every name is safe). */
 function compileValueFill(names: readonly string[]): (object: Record<string, unknown>, values: readonly unknown[]) => void {
   const body = names.map((name, i) => `if (o[${JSON.stringify(name)}] === undefined) o[${JSON.stringify(name)}] = v[${i}];`).join("\n");
   // Generated from the field names only, as protobufjs generates its own codecs.

@@ -11,7 +11,7 @@ export interface Route {
   readonly method: AnyMethodDefinition;
   /** The method's protobuf serializers, paired once so that no call allocates the pair. */
   readonly protoSerializers: MessageSerializers;
-  /** The adapted handler (adapt-handler.ts), wrapped in the server's interceptors when it has any. */
+  /** The adapted handler (adapt-handler.ts), wrapped in the server's interceptors, if there are some. */
   readonly invoke: ServerInvoke;
 }
 

@@ -42,7 +42,6 @@ const SETTINGS: http2.Settings = { enablePush: false, initialWindowSize: LOCAL_S
 // there is no cap, as in grpc-js (test/client/large-messages.test.ts).
 const NO_SESSION_MEMORY_CAP = Number.MAX_SAFE_INTEGER;
 
-
 /**
  * One HTTP/2 connection to one address (h2c, or TLS with ALPN "h2") and the streams opened on it.
  * It owns its socket, so it notices a dead peer whatever Node's session does: a socket the server

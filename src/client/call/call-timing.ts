@@ -21,10 +21,12 @@ export class CallTiming {
     this.address = address;
   }
 
+  /** The server's response headers arrived now. */
   headersReceived(): void {
     this.headersAt = performance.now();
   }
 
+  /** One more response message reached the caller. */
   messageReceived(): void {
     this.messagesReceived++;
   }

@@ -114,7 +114,7 @@ export class ChannelImpl implements Channel, ChannelzSource<ChannelSnapshot> {
     return { ...this.counters.stats(), target: this.target, state: this.#state, connections: this.#connections.connectionStats() };
   }
 
-  /** The service config's settings for calls to `path` ("/pkg.Service/Method"), if it has any. */
+  /** The service config's settings for calls to `path` ("/pkg.Service/Method"), if it has settings for it. */
   methodConfig(path: string): MethodConfig | undefined {
     return this.#serviceConfig?.methods.lookUp(path);
   }
